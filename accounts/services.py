@@ -1,0 +1,126 @@
+"""Granting and revoking roles, and linking accounts to the roster."""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Role, RoleAssignment, User
+from confidentiality import policy
+from confidentiality.models import AuditAction, AuditAudience
+from confidentiality.services import audit_event_record
+from organization.models import StaffMember
+
+
+@transaction.atomic
+def role_grant(
+    *,
+    actor: User | None,
+    staff_member: StaffMember,
+    role: Role,
+    starts_on: datetime.date | None = None,
+    ends_on: datetime.date | None = None,
+) -> RoleAssignment:
+    """Give a person a role from ``starts_on`` (today) until ``ends_on`` (open).
+
+    ``actor=None`` means the command line (bootstrapping the first IT
+    administrator); from the web the actor must be allowed to grant the role
+    and may not grant roles to themselves.
+    """
+    if actor is not None:
+        _check_may_change(actor, staff_member, role)
+    if not staff_member.is_active:
+        raise ValidationError("Roles can only be given to people active on the roster.")
+    starts_on = starts_on or timezone.localdate()
+    if ends_on is not None and ends_on < starts_on:
+        raise ValidationError("The end date must be on or after the start date.")
+    overlapping = RoleAssignment.objects.filter(
+        staff_member=staff_member, role=role
+    ).filter(revoked_at__isnull=True)
+    for existing in overlapping:
+        if _overlaps(existing, starts_on, ends_on):
+            raise ValidationError(
+                f"{staff_member} already holds the role {role.label} for part of that time."
+            )
+    assignment = RoleAssignment(
+        staff_member=staff_member,
+        role=role,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        granted_by=actor,
+    )
+    assignment.full_clean()
+    assignment.save()
+    audit_event_record(
+        actor=actor,
+        action=AuditAction.ROLE_GRANTED,
+        obj=assignment,
+        subject=staff_member,
+        audience=AuditAudience.SYSTEM,
+        details={
+            "role": role.value,
+            "starts_on": str(starts_on),
+            "ends_on": str(ends_on or ""),
+        },
+    )
+    return assignment
+
+
+@transaction.atomic
+def role_revoke(*, actor: User | None, assignment: RoleAssignment) -> RoleAssignment:
+    """End a role today (or remove it outright if it had not started yet)."""
+    if actor is not None:
+        _check_may_change(actor, assignment.staff_member, Role(assignment.role))
+    if assignment.revoked_at is not None:
+        raise ValidationError("This role has already been revoked.")
+    assignment.ends_on = max(assignment.starts_on, timezone.localdate())
+    assignment.revoked_by = actor
+    assignment.revoked_at = timezone.now()
+    assignment.save(update_fields=["ends_on", "revoked_by", "revoked_at"])
+    audit_event_record(
+        actor=actor,
+        action=AuditAction.ROLE_REVOKED,
+        obj=assignment,
+        subject=assignment.staff_member,
+        audience=AuditAudience.SYSTEM,
+        details={"role": assignment.role, "ends_on": str(assignment.ends_on)},
+    )
+    return assignment
+
+
+def _check_may_change(actor: User, staff_member: StaffMember, role: Role) -> None:
+    if role not in policy.grantable_roles(actor):
+        raise PermissionDenied(f"You cannot grant or revoke the role {role.label}.")
+    if actor.staff_member_id == staff_member.pk:
+        raise PermissionDenied("Nobody can grant or revoke their own roles.")
+
+
+def _overlaps(existing: RoleAssignment, starts_on, ends_on) -> bool:
+    existing_end = existing.ends_on or datetime.date.max
+    new_end = ends_on or datetime.date.max
+    return existing.starts_on <= new_end and starts_on <= existing_end
+
+
+@transaction.atomic
+def user_link_to_roster(*, user: User) -> StaffMember | None:
+    """Connect an account to the active roster entry with the same work e-mail."""
+    if user.staff_member_id is not None:
+        return user.staff_member
+    staff_member = (
+        StaffMember.objects.filter(work_email__iexact=user.email, is_active=True)
+        .filter(user__isnull=True)
+        .first()
+    )
+    if staff_member is None:
+        return None
+    user.staff_member = staff_member
+    user.save(update_fields=["staff_member"])
+    audit_event_record(
+        actor=user,
+        action=AuditAction.ACCOUNT_LINKED,
+        obj=user,
+        subject=staff_member,
+        audience=AuditAudience.SYSTEM,
+    )
+    return staff_member

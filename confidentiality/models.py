@@ -1,0 +1,131 @@
+"""The witness tables: who read what (access events) and who changed what (audit events).
+
+Both are append-only. The models refuse updates and deletes; on PostgreSQL a
+trigger (migration 0002) refuses them too, so not even a bug or a hand-typed
+SQL statement can rewrite history.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class AppendOnlyError(Exception):
+    """Raised on any attempt to change or remove a witness row."""
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError(f"{self.model.__name__} rows cannot be changed.")
+
+    def delete(self):
+        raise AppendOnlyError(f"{self.model.__name__} rows cannot be deleted.")
+
+
+class AppendOnlyModel(models.Model):
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError(f"{type(self).__name__} rows cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError(f"{type(self).__name__} rows cannot be deleted.")
+
+
+class AccessKind(models.TextChoices):
+    READ = "read", "Opened"
+    EXPORT = "export", "Exported"
+
+
+class AccessEvent(AppendOnlyModel):
+    """Someone read or exported a protected record."""
+
+    occurred_at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(max_length=16, choices=AccessKind.choices)
+    object_type = models.CharField(max_length=100)
+    object_id = models.CharField(max_length=64, blank=True)
+    subject = models.ForeignKey(
+        "organization.StaffMember",
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The person the record is about, who can see this event.",
+    )
+    purpose = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        indexes = [models.Index(fields=["subject", "-occurred_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.object_type} {self.object_id}"
+
+
+class AuditAudience(models.TextChoices):
+    """Who may read an audit event.
+
+    SYSTEM events (roles, configuration, keys) are for the IT administrator and
+    the program director; PROGRAM events touch support work and are for the
+    program director only.
+    """
+
+    SYSTEM = "system", "System"
+    PROGRAM = "program", "Program"
+
+
+class AuditAction(models.TextChoices):
+    """Every kind of change Alongside records. One list, so reviewers see them all."""
+
+    ROLE_GRANTED = "role.granted", "Role granted"
+    ROLE_REVOKED = "role.revoked", "Role revoked"
+    ROSTER_IMPORTED = "roster.imported", "Roster imported"
+    STAFF_MEMBER_CHANGED = "staff_member.changed", "Roster entry changed"
+    ORGANIZATION_CHANGED = (
+        "organization.changed",
+        "Sites, departments or professions changed",
+    )
+    ACCOUNT_LINKED = "account.linked", "Account linked to the roster"
+    FIELD_KEYS_ROTATED = "field_keys.rotated", "Encrypted fields re-encrypted"
+    DEMO_LOADED = "demo.loaded", "Demo organization loaded"
+
+
+class AuditEvent(AppendOnlyModel):
+    """Something changed. Carries field names and non-sensitive values only."""
+
+    occurred_at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    action = models.CharField(max_length=64, db_index=True)
+    object_type = models.CharField(max_length=100)
+    object_id = models.CharField(max_length=64, blank=True)
+    subject = models.ForeignKey(
+        "organization.StaffMember",
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    audience = models.CharField(max_length=16, choices=AuditAudience.choices)
+    details = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        indexes = [models.Index(fields=["audience", "-occurred_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.object_type} {self.object_id}"
+
+    @property
+    def action_label(self) -> str:
+        try:
+            return AuditAction(self.action).label
+        except ValueError:
+            return self.action

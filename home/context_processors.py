@@ -1,0 +1,50 @@
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
+
+from confidentiality import policy
+
+
+@dataclass(frozen=True)
+class NavigationItem:
+    label: str
+    url: str
+    current: bool
+
+
+def _items(request) -> list[NavigationItem]:
+    user = request.user
+    if not user.is_authenticated:
+        return []
+    candidates = [
+        ("Home", "home", True),
+        ("People", "roster", policy.may_manage_roster(user)),
+        (
+            "Organization",
+            "organization_settings",
+            policy.may_configure_organization(user),
+        ),
+        ("Roles", "roles", policy.may_view_roles(user)),
+        ("Audit log", "audit_log", policy.may_view_audit_log(user)),
+        ("System", "system_status", policy.may_view_system_status(user)),
+    ]
+    items = []
+    for label, name, visible in candidates:
+        if not visible:
+            continue
+        url = reverse(name)
+        current = (
+            request.path == url if name == "home" else request.path.startswith(url)
+        )
+        items.append(NavigationItem(label=label, url=url, current=current))
+    return items
+
+
+def navigation(request) -> dict:
+    return {
+        "navigation": SimpleLazyObject(lambda: _items(request)),
+        "organization_name": settings.ORGANIZATION_NAME,
+        "demo_mode": settings.DEMO_MODE,
+    }

@@ -1,0 +1,28 @@
+"""The outbox: one row per e-mail message, sent by the worker.
+
+Queuing a message is part of the transaction that decided to send it, so a
+rolled-back change sends nothing, and a message that could not be sent stays
+here to be retried rather than being lost.
+"""
+
+from django.db import models
+
+from worker.models import DueWork
+
+
+class OutboundEmail(DueWork):
+    recipient = models.EmailField()
+    subject = models.CharField(max_length=200)
+    body_text = models.TextField()
+    body_html = models.TextField(blank=True)
+    purpose = models.CharField(
+        max_length=64, help_text="Why this message exists, e.g. password_reset."
+    )
+    message_id = models.CharField(max_length=200, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta(DueWork.Meta):
+        indexes = [models.Index(fields=["status", "due_at"], name="outboundemail_due")]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} to {self.recipient}"
