@@ -11,6 +11,10 @@ from worker.models import DueWork
 
 
 class OutboundEmail(DueWork):
+    """One message. Its text shows who it is for and why, so it is never logged;
+    the worker's logs and the status page name a message by purpose and number.
+    """
+
     recipient = models.EmailField()
     subject = models.CharField(max_length=200)
     body_text = models.TextField()
@@ -25,4 +29,4 @@ class OutboundEmail(DueWork):
         indexes = [models.Index(fields=["status", "due_at"], name="outboundemail_due")]
 
     def __str__(self) -> str:
-        return f"{self.purpose} to {self.recipient}"
+        return f"{self.purpose} e-mail #{self.pk}"

@@ -1,14 +1,25 @@
 """Queuing and sending e-mail through the outbox."""
 
 import datetime
+import re
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.core.mail.message import make_msgid
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from outbox.models import OutboundEmail
+from worker.claiming import describe_error
+from worker.models import DueStatus
+
+# With backoff capped at an hour, 30 attempts keep trying for about a day: a
+# mail-server outage overnight delays messages but loses none.
+EMAIL_MAX_ATTEMPTS = 30
+SENT_KEPT_FOR = datetime.timedelta(days=30)
+FAILED_KEPT_FOR = datetime.timedelta(days=90)
 
 
 @transaction.atomic
@@ -23,26 +34,41 @@ def email_queue(
 ) -> OutboundEmail:
     """Put one message in the outbox; the worker sends it.
 
+    The message is part of the caller's transaction: if that rolls back,
+    nothing is sent. A message that can never be sent (a malformed address,
+    a subject on two lines) is refused here rather than retried for hours.
+
     Subjects are part of what a mail server, a phone's lock screen and a
     shared inbox show: callers must keep them neutral ("Touching base").
     """
-    return OutboundEmail.objects.create(
+    if "\n" in subject or "\r" in subject:
+        raise ValidationError({"subject": "A subject must be a single line."})
+    email = OutboundEmail(
         recipient=recipient,
         subject=subject,
         body_text=body_text,
         body_html=body_html,
         purpose=purpose,
         due_at=due_at or timezone.now(),
+        message_id=make_msgid(domain=_sender_domain()),
+        max_attempts=EMAIL_MAX_ATTEMPTS,
     )
+    email.full_clean()
+    email.save()
+    return email
 
 
 def email_send(email: OutboundEmail) -> dict:
     """Send one claimed message. Returns the fields to store once it has gone.
 
+    Every attempt sends the Message-ID chosen when the message was queued, so
+    a message sent twice (its worker died before recording it as sent) can be
+    recognised as one by the mail systems that receive it.
+
     The body is cleared after sending: links in it (password resets, single-use
     survey links) should not outlive their delivery in our database.
     """
-    message_id = make_msgid(domain=_sender_domain())
+    message_id = email.message_id or make_msgid(domain=_sender_domain())
     message = EmailMultiAlternatives(
         subject=email.subject,
         body=email.body_text,
@@ -52,7 +78,10 @@ def email_send(email: OutboundEmail) -> dict:
     )
     if email.body_html:
         message.attach_alternative(email.body_html, "text/html")
-    message.send()
+    try:
+        message.send()
+    except Exception as error:  # noqa: BLE001 - recorded without the address
+        raise EmailNotSent(_without_recipient(error, email.recipient)) from None
     return {
         "sent_at": timezone.now(),
         "message_id": message_id,
@@ -61,6 +90,33 @@ def email_send(email: OutboundEmail) -> dict:
     }
 
 
+class EmailNotSent(Exception):
+    """Sending failed; the message says why, with the recipient's address blanked.
+
+    Mail servers quote the address they refused. The error is stored on the
+    row and shown on the system status page, where an address next to a
+    purpose (an outreach offer, say) would tell who is being supported.
+    """
+
+
+def _without_recipient(error: Exception, recipient: str) -> str:
+    description = describe_error(error)
+    return re.sub(re.escape(recipient), "<recipient>", description, flags=re.I)
+
+
 def _sender_domain() -> str:
     address = settings.DEFAULT_FROM_EMAIL.rsplit("<", 1)[-1].rstrip(">")
     return address.rsplit("@", 1)[-1] or "localhost"
+
+
+def email_purge_old(*, now: datetime.datetime | None = None) -> int:
+    """Delete sent messages after 30 days and failed ones after 90; returns how many."""
+    now = now or timezone.now()
+    deleted, _ = OutboundEmail.objects.filter(
+        Q(
+            status__in=[DueStatus.DONE, DueStatus.CANCELLED],
+            finished_at__lt=now - SENT_KEPT_FOR,
+        )
+        | Q(status=DueStatus.FAILED, finished_at__lt=now - FAILED_KEPT_FOR)
+    ).delete()
+    return deleted

@@ -41,16 +41,28 @@ class BackgroundTask(DueWork):
     """A named piece of work (a reminder, an escalation, a purge) with a JSON payload.
 
     ``kind`` names a handler registered with worker.registry. ``dedupe_key``,
-    when given, makes scheduling idempotent: scheduling the same key twice
-    while the first is not finished returns the existing row.
+    when given, makes scheduling idempotent: there is at most one waiting row
+    per key, and scheduling the key again moves that row (see
+    worker.services.task_schedule). Rows of the key that are running or
+    finished are left as they are.
     """
 
     kind = models.CharField(max_length=100)
     payload = models.JSONField(default=dict, blank=True)
-    dedupe_key = models.CharField(max_length=200, null=True, blank=True, unique=True)
+    # NULL, not "", for "no key": keys are unique among waiting rows.
+    dedupe_key = models.CharField(  # noqa: DJ001
+        max_length=200, null=True, blank=True, db_index=True
+    )
 
     class Meta(DueWork.Meta):
         indexes = [models.Index(fields=["status", "due_at"], name="backgroundtask_due")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dedupe_key"],
+                condition=models.Q(status=DueStatus.PENDING),
+                name="backgroundtask_one_waiting_per_key",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.pk}"

@@ -60,12 +60,16 @@ def background_work_summary() -> BackgroundWorkSummary:
 
 def recent_failures(limit: int = 20) -> list[dict]:
     """Failed work with its error, without recipients, subjects or payloads."""
-    emails = OutboundEmail.objects.filter(status=DueStatus.FAILED).values(
-        "pk", "purpose", "attempts", "last_error", "finished_at"
-    )[:limit]
-    tasks = BackgroundTask.objects.filter(status=DueStatus.FAILED).values(
-        "pk", "kind", "attempts", "last_error", "finished_at"
-    )[:limit]
+    emails = (
+        OutboundEmail.objects.filter(status=DueStatus.FAILED)
+        .order_by("-finished_at")
+        .values("pk", "purpose", "attempts", "last_error", "finished_at")[:limit]
+    )
+    tasks = (
+        BackgroundTask.objects.filter(status=DueStatus.FAILED)
+        .order_by("-finished_at")
+        .values("pk", "kind", "attempts", "last_error", "finished_at")[:limit]
+    )
     rows = [{"queue": "E-mail", "what": e["purpose"], **e} for e in emails]
     rows += [{"queue": "Scheduled tasks", "what": t["kind"], **t} for t in tasks]
     return sorted(

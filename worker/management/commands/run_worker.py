@@ -1,9 +1,34 @@
+import contextlib
 import signal
 import threading
 
 from django.core.management.base import BaseCommand
 
 from worker.runner import Worker
+
+STOP_SIGNALS = {signal.SIGTERM, signal.SIGINT}
+
+
+@contextlib.contextmanager
+def stopping_on_signals(stop: threading.Event):
+    """Set ``stop`` when SIGTERM or SIGINT arrives, from a thread of its own.
+
+    A Python signal handler runs in the main thread between two bytecodes,
+    possibly while that thread holds the event's internal lock inside
+    ``stop.wait()``; calling ``stop.set()`` there can deadlock. So the signals
+    are blocked and a small thread waits for them instead.
+    """
+    previous_mask = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+
+    def wait_for_signal() -> None:
+        signal.sigwait(STOP_SIGNALS)
+        stop.set()
+
+    threading.Thread(target=wait_for_signal, name="stop-on-signal", daemon=True).start()
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous_mask)
 
 
 class Command(BaseCommand):
@@ -18,15 +43,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, once: bool = False, **options):
         stop = threading.Event()
-
-        def request_stop(signum, frame):
-            stop.set()
-
-        signal.signal(signal.SIGTERM, request_stop)
-        signal.signal(signal.SIGINT, request_stop)
         worker = Worker(stop=stop)
         self.stdout.write(
             f"Worker {worker.worker_id} running. Stop with Ctrl-C or SIGTERM."
         )
-        processed = worker.run(once=once)
+        with stopping_on_signals(stop):
+            processed = worker.run(once=once)
         self.stdout.write(f"Worker stopped cleanly after {processed} items.")
