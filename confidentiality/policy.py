@@ -17,7 +17,7 @@ from django.http import Http404
 from accounts.models import Role, RoleAssignment
 from confidentiality.models import AccessEvent, AuditAudience, AuditEvent
 from confidentiality.services import access_event_record
-from organization.models import StaffMember
+from organization.models import RosterImport, StaffMember
 
 PROGRAM_STAFF = frozenset({Role.PROGRAM_DIRECTOR, Role.PROGRAM_ADMINISTRATOR})
 
@@ -121,6 +121,32 @@ def access_staff_member(user, staff_member_id, *, purpose: str) -> StaffMember:
         actor=user, obj=staff_member, subject=staff_member, purpose=purpose
     )
     return staff_member
+
+
+# --- Roster imports ----------------------------------------------------------------------
+
+
+def roster_imports_visible_to(user):
+    """Program staff see every roster import; everyone else sees none."""
+    if may_manage_roster(user):
+        return RosterImport.objects.all()
+    return RosterImport.objects.none()
+
+
+def access_roster_import(user, import_id, *, purpose: str | None) -> RosterImport:
+    """One roster import, without its uploaded file (which can be 50 MB).
+
+    Its report names people, so opening it is witnessed; the progress
+    fragment polled every two seconds passes no purpose and is not.
+    """
+    imports = roster_imports_visible_to(user).select_related("created_by__staff_member")
+    try:
+        roster_import = imports.defer("content").get(pk=import_id)
+    except (RosterImport.DoesNotExist, ValueError, TypeError):
+        raise Http404
+    if purpose is not None:
+        access_event_record(actor=user, obj=roster_import, purpose=purpose)
+    return roster_import
 
 
 # --- Roles -----------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 from django import forms
 
-from organization.models import Department, Profession, Site
+from organization.models import Department, Profession, RosterImportMode, Site
+from organization.roster_files import ROSTER_FILE_MAX_BYTES
 
 
 class SiteForm(forms.ModelForm):
@@ -39,3 +40,37 @@ class RosterSearchForm(forms.Form):
     inactive = forms.BooleanField(
         label="Include people no longer active", required=False
     )
+
+
+class RosterImportForm(forms.Form):
+    """HR's roster file and what to do when some rows have errors.
+
+    Only the size is checked here, before the file is read into memory; the
+    import service refuses any other file that cannot be a roster.
+    """
+
+    file = forms.FileField(
+        label="Roster file",
+        help_text=f"A .csv or .xlsx file, up to {ROSTER_FILE_MAX_BYTES // 2**20} MB.",
+        error_messages={
+            "required": "Choose the roster file to import.",
+            "empty": "The file is empty.",
+        },
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+    )
+    mode = forms.ChoiceField(
+        label="If some rows have errors",
+        choices=RosterImportMode.choices,
+        initial=RosterImportMode.ALL_OR_NOTHING,
+        widget=forms.RadioSelect,
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > ROSTER_FILE_MAX_BYTES:
+            raise forms.ValidationError(
+                f"The file is larger than {ROSTER_FILE_MAX_BYTES // 2**20} MB. Split "
+                "it into smaller files and import them one after the other."
+            )
+        self.content = upload.read()
+        return upload

@@ -112,7 +112,12 @@ class RosterImport(models.Model):
     """
 
     created_by = models.ForeignKey(
-        "accounts.User", null=True, on_delete=models.PROTECT, related_name="+"
+        "accounts.User",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Empty for imports from the command line.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     file_name = models.CharField(max_length=255)
@@ -129,6 +134,10 @@ class RosterImport(models.Model):
     )
     total_rows = models.PositiveIntegerField(default=0)
     processed_rows = models.PositiveIntegerField(default=0)
+    runs = models.PositiveSmallIntegerField(
+        default=0, help_text="How many times a worker has started this import."
+    )
+
     created_count = models.PositiveIntegerField(default=0)
     updated_count = models.PositiveIntegerField(default=0)
     unchanged_count = models.PositiveIntegerField(default=0)
