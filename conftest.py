@@ -3,12 +3,35 @@
 import os
 
 import pytest
+from django.core.cache import cache
+from django.db import connection
 from django.test import Client
 
 from alongside.testing.cast import Cast, build_cast
 
 # pytest-playwright keeps an event loop running in the test thread.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_lingering_database_sessions(django_db_setup, django_db_blocker):
+    """End sessions left by worker subprocesses so the test database can be dropped."""
+    yield
+    with django_db_blocker.unblock():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters live in the cache; each test starts with none."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
@@ -62,3 +85,23 @@ def browser_type_launch_args(browser_type_launch_args):
         "executable_path": CHROMIUM,
         "args": CHROMIUM_ARGS,
     }
+
+
+@pytest.fixture
+def live_cast(transactional_db) -> Cast:
+    """The cast, committed, so a live server thread (and its browser) can see it."""
+    return build_cast()
+
+
+@pytest.fixture
+def sign_in_page(page, live_server):
+    """Sign a person in through the real sign-in page; returns the page."""
+
+    def sign_in(user, password="a-long-test-password"):  # noqa: S107
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.get_by_label("Email").fill(user.email)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Sign in").click()
+        return page
+
+    return sign_in

@@ -6,7 +6,7 @@ from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django import forms
 
-from accounts.services import user_link_to_roster
+from accounts.services import MFA_SECRET_CONTEXT, user_link_to_roster
 from confidentiality import crypto, policy
 from organization.models import StaffMember
 from outbox.services import email_queue
@@ -80,9 +80,6 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         user = super().save_user(request, sociallogin, form)
         user_link_to_roster(user=user)
         return user
-
-
-MFA_SECRET_CONTEXT = "mfa.authenticator.secret"  # noqa: S105 - a label, not a secret
 
 
 class MFAAdapter(DefaultMFAAdapter):

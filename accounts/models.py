@@ -95,7 +95,12 @@ class RoleAssignment(models.Model):
     starts_on = models.DateField()
     ends_on = models.DateField(null=True, blank=True)
     granted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Empty when granted from the command line.",
     )
     granted_at = models.DateTimeField(auto_now_add=True)
     revoked_by = models.ForeignKey(

@@ -3,7 +3,16 @@
 from dataclasses import dataclass
 
 from allauth.mfa.models import Authenticator
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    QuerySet,
+    Value,
+    When,
+)
 
 from accounts.models import Role, RoleAssignment, User
 from confidentiality import policy
@@ -61,6 +70,10 @@ def role_assignments_for_page(user, *, include_ended: bool = False) -> QuerySet:
     )
     if not include_ended:
         assignments = assignments.current()
+    in_program_order = Case(
+        *[When(role=role, then=Value(position)) for position, role in enumerate(Role)],
+        output_field=IntegerField(),
+    )
     return assignments.order_by(
-        "role", "staff_member__last_name", "staff_member__first_name"
+        in_program_order, "staff_member__last_name", "staff_member__first_name"
     )

@@ -2,15 +2,18 @@
 
 import datetime
 
+from allauth.mfa.models import Authenticator
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Role, RoleAssignment, User
-from confidentiality import policy
+from confidentiality import crypto, policy
 from confidentiality.models import AuditAction, AuditAudience
 from confidentiality.services import audit_event_record
 from organization.models import StaffMember
+
+MFA_SECRET_CONTEXT = "mfa.authenticator.secret"  # noqa: S105 - a label, not a secret
 
 
 @transaction.atomic
@@ -124,3 +127,23 @@ def user_link_to_roster(*, user: User) -> StaffMember | None:
         audience=AuditAudience.SYSTEM,
     )
     return staff_member
+
+
+def mfa_secrets_rotate() -> int:
+    """Re-encrypt second-factor secrets (TOTP keys, recovery-code seeds) under the active key."""
+    active = crypto.active_key_id()
+    rotated = 0
+    for authenticator in Authenticator.objects.order_by("pk").iterator(chunk_size=500):
+        changed = False
+        for name in ("secret", "seed"):
+            value = authenticator.data.get(name)
+            if value and crypto.key_id_of(value) != active:
+                plaintext = crypto.decrypt(value, context=MFA_SECRET_CONTEXT)
+                authenticator.data[name] = crypto.encrypt(
+                    plaintext, context=MFA_SECRET_CONTEXT
+                )
+                changed = True
+        if changed:
+            authenticator.save(update_fields=["data"])
+            rotated += 1
+    return rotated

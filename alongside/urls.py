@@ -1,5 +1,6 @@
 from django.urls import include, path
 
+from home.views import not_found
 from organization.urls import roster_patterns, structure_patterns
 
 urlpatterns = [
@@ -9,6 +10,9 @@ urlpatterns = [
     path("roles/", include("accounts.urls")),
     path("", include("confidentiality.urls")),
     path("system/", include("worker.urls")),
+    # Work e-mail comes from the roster (and links the account to it), so
+    # allauth's page for adding or changing addresses is switched off.
+    path("accounts/email/", not_found),
     path("accounts/", include("allauth.urls")),
 ]
 

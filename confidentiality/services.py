@@ -4,6 +4,8 @@ Services that read or change protected things call these inside their own
 transaction, so the witness row and the change commit or roll back together.
 """
 
+from collections.abc import Callable
+
 from django.apps import apps
 from django.db import models, transaction
 from django.db.models.functions import Cast
@@ -90,49 +92,62 @@ def encrypted_fields() -> list[tuple[type[models.Model], list[str]]]:
     return found
 
 
+# Other holders of ciphertext (e.g. second-factor secrets kept by allauth) register
+# a function here from their AppConfig.ready(); it re-encrypts what it holds under
+# the active key and returns how many values it changed.
+_ciphertext_rotators: dict[str, Callable[[], int]] = {}
+
+
+def ciphertext_rotator_register(label: str, rotate: Callable[[], int]) -> None:
+    _ciphertext_rotators[label] = rotate
+
+
 def encrypted_fields_rotate(*, actor=None, chunk_size: int = 500) -> dict[str, int]:
     """Re-encrypt every encrypted value not yet under the active key.
 
     Works a chunk at a time, each in its own transaction, so it can be stopped
     and run again: values already under the active key are left alone.
-    Returns how many values were re-encrypted per model.
+    Returns how many rows were re-encrypted, per model or registered holder.
     """
-    active = crypto.active_key_id()
-    counts: dict[str, int] = {}
-    for model, names in encrypted_fields():
-        counts[model._meta.label] = 0
-        raw = {
-            f"raw_{name}": Cast(name, output_field=models.TextField()) for name in names
-        }
-        last_pk = None
-        while True:
-            rows = model._default_manager.annotate(**raw).order_by("pk")
-            if last_pk is not None:
-                rows = rows.filter(pk__gt=last_pk)
-            chunk = list(rows.values("pk", *raw)[:chunk_size])
-            if not chunk:
-                break
-            with transaction.atomic():
-                for row in chunk:
-                    stale = {
-                        name: crypto.decrypt(
-                            row[f"raw_{name}"], context=_context(model, name)
-                        )
-                        for name in names
-                        if row[f"raw_{name}"] is not None
-                        and crypto.key_id_of(row[f"raw_{name}"]) != active
-                    }
-                    if stale:
-                        model._default_manager.filter(pk=row["pk"]).update(**stale)
-                        counts[model._meta.label] += 1
-            last_pk = chunk[-1]["pk"]
+    counts = {
+        model._meta.label: _rotate_model(model, names, chunk_size)
+        for model, names in encrypted_fields()
+    }
+    counts.update({label: rotate() for label, rotate in _ciphertext_rotators.items()})
     with transaction.atomic():
         audit_event_record(
             actor=actor,
             action=AuditAction.FIELD_KEYS_ROTATED,
-            details={"active_key_id": active, "rows": counts},
+            details={"active_key_id": crypto.active_key_id(), "rows": counts},
         )
     return counts
+
+
+def _rotate_model(model: type[models.Model], names: list[str], chunk_size: int) -> int:
+    active = crypto.active_key_id()
+    raw = {f"raw_{name}": Cast(name, output_field=models.TextField()) for name in names}
+    rotated, last_pk = 0, None
+    while True:
+        rows = model._default_manager.annotate(**raw).order_by("pk")
+        if last_pk is not None:
+            rows = rows.filter(pk__gt=last_pk)
+        chunk = list(rows.values("pk", *raw)[:chunk_size])
+        if not chunk:
+            return rotated
+        with transaction.atomic():
+            for row in chunk:
+                stale = {
+                    name: crypto.decrypt(
+                        row[f"raw_{name}"], context=_context(model, name)
+                    )
+                    for name in names
+                    if row[f"raw_{name}"] is not None
+                    and crypto.key_id_of(row[f"raw_{name}"]) != active
+                }
+                if stale:
+                    model._default_manager.filter(pk=row["pk"]).update(**stale)
+                    rotated += 1
+        last_pk = chunk[-1]["pk"]
 
 
 def _context(model: type[models.Model], name: str) -> str:

@@ -3,6 +3,8 @@
 import itertools
 from dataclasses import dataclass
 
+from allauth.account.models import EmailAddress
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.utils import timezone
 
@@ -89,12 +91,16 @@ def make_user(
     user = User.objects.create_user(
         staff_member.work_email, password=password, staff_member=staff_member
     )
+    EmailAddress.objects.create(
+        user=user, email=user.email, verified=True, primary=True
+    )
     for role in roles:
         RoleAssignment.objects.create(
             staff_member=staff_member, role=role, starts_on=timezone.localdate()
         )
     if roles and mfa:
         TOTP.activate(user, generate_totp_secret())
+        RecoveryCodes.activate(user)
     return user
 
 

@@ -1,0 +1,163 @@
+"""Every URL, requested by every role and by an anonymous visitor.
+
+The table below is the access policy as people meet it. A URL that is added
+without an entry here fails ``test_every_url_has_an_entry``: deciding who may
+open a new page is part of adding it.
+"""
+
+from dataclasses import dataclass, field
+
+import pytest
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from organization.models import RosterImport
+
+VIEWERS = (
+    "anon",
+    "director",
+    "administrator",
+    "supporter",
+    "clinician",
+    "leader",
+    "risk",
+    "it",
+)
+
+
+def statuses(default: int, **by_viewer: int) -> dict[str, int]:
+    return {viewer: by_viewer.get(viewer, default) for viewer in VIEWERS}
+
+
+EVERYONE = statuses(200)
+SIGNED_IN = statuses(200, anon=302)
+PROGRAM_STAFF = statuses(404, anon=302, director=200, administrator=200)
+SIGNED_OUT_ONLY = statuses(302, anon=200)
+NOT_FOUND_FOR_ALL = statuses(404)
+# The cast's clinician holds no role, so has no second factor set up.
+WITH_SECOND_FACTOR = statuses(200, anon=302, clinician=302)
+
+
+@dataclass(frozen=True)
+class Entry:
+    expected: dict[str, int]
+    kwargs: str = ""  # the name of a builder in SUBJECTS below
+    method: str = "get"
+    data: dict = field(default_factory=dict)
+
+
+TABLE: dict[str, Entry] = {
+    # Alongside's own pages
+    "home": Entry(EVERYONE),
+    "privacy": Entry(EVERYONE),
+    "healthz": Entry(EVERYONE),
+    "my_record": Entry(SIGNED_IN),
+    "roster": Entry(PROGRAM_STAFF),
+    "staff_member_detail": Entry(PROGRAM_STAFF, kwargs="clinician_entry"),
+    "roster_import_new": Entry(PROGRAM_STAFF),
+    "roster_import_detail": Entry(PROGRAM_STAFF, kwargs="roster_import"),
+    "roster_import_progress": Entry(PROGRAM_STAFF, kwargs="roster_import"),
+    "organization_settings": Entry(PROGRAM_STAFF),
+    "organization_unit_edit": Entry(PROGRAM_STAFF, kwargs="site"),
+    "roles": Entry(statuses(404, anon=302, director=200, administrator=200, it=200)),
+    "role_revoke": Entry(
+        statuses(404, anon=302, it=302), kwargs="leader_role", method="post"
+    ),
+    "audit_log": Entry(statuses(404, anon=302, director=200, it=200)),
+    "system_status": Entry(statuses(404, anon=302, it=200)),
+    # Sign-in and account pages (django-allauth)
+    "account_login": Entry(SIGNED_OUT_ONLY),
+    "account_logout": Entry(statuses(200, anon=302)),
+    "account_inactive": Entry(EVERYONE),
+    "account_signup": Entry(SIGNED_OUT_ONLY),
+    "account_reauthenticate": Entry(SIGNED_IN),
+    "account_email": Entry(NOT_FOUND_FOR_ALL),
+    "accounts/email/": Entry(NOT_FOUND_FOR_ALL),
+    "account_email_verification_sent": Entry(EVERYONE),
+    "account_change_password": Entry(SIGNED_IN),
+    "account_set_password": Entry(statuses(302)),
+    "account_reset_password": Entry(EVERYONE),
+    "account_reset_password_done": Entry(EVERYONE),
+    "account_reset_password_from_key": Entry(EVERYONE, kwargs="reset_key"),
+    "account_reset_password_from_key_done": Entry(EVERYONE),
+    "account_confirm_email": Entry(EVERYONE, kwargs="confirmation_key"),
+    "account_confirm_login_code": Entry(statuses(302)),
+    "mfa_index": Entry(SIGNED_IN),
+    "mfa_authenticate": Entry(statuses(302)),
+    "mfa_reauthenticate": Entry(WITH_SECOND_FACTOR),
+    "mfa_activate_totp": Entry(statuses(302)),
+    "mfa_deactivate_totp": Entry(statuses(302, clinician=404)),
+    "mfa_view_recovery_codes": Entry(statuses(302, clinician=404)),
+    "mfa_generate_recovery_codes": Entry(statuses(302)),
+    "mfa_download_recovery_codes": Entry(statuses(302, clinician=404)),
+    # Single sign-on (django-allauth socialaccount, OpenID Connect)
+    "socialaccount_login_cancelled": Entry(EVERYONE),
+    "socialaccount_login_error": Entry(statuses(401)),
+    "socialaccount_signup": Entry(statuses(302)),
+    "socialaccount_connections": Entry(SIGNED_IN),
+    "accounts/social/login/cancelled/": Entry(statuses(301)),
+    "accounts/social/login/error/": Entry(statuses(301)),
+    "accounts/social/signup/": Entry(statuses(301)),
+    "accounts/social/connections/": Entry(statuses(301)),
+    "openid_connect_login": Entry(NOT_FOUND_FOR_ALL, kwargs="unknown_provider"),
+    "openid_connect_callback": Entry(NOT_FOUND_FOR_ALL, kwargs="unknown_provider"),
+}
+
+SUBJECTS = {
+    "clinician_entry": lambda cast: {"staff_member_id": cast.clinician.staff_member_id},
+    "roster_import": lambda cast: {
+        "import_id": RosterImport.objects.create(
+            created_by=cast.administrator, file_name="roster.csv"
+        ).pk
+    },
+    "site": lambda cast: {"kind": "site", "pk": cast.org.north.pk},
+    "leader_role": lambda cast: {
+        "assignment_id": cast.leader.staff_member.role_assignments.get().pk
+    },
+    "reset_key": lambda cast: {"uidb36": "1", "key": "not-a-real-key"},
+    "confirmation_key": lambda cast: {"key": "not-a-real-key"},
+    "unknown_provider": lambda cast: {"provider_id": "nowhere"},
+}
+
+
+def url_patterns(patterns=None, prefix: str = ""):
+    """(key, route) for every pattern: its name, or its route when it has none."""
+    for pattern in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(pattern, URLResolver):
+            yield from url_patterns(pattern.url_patterns, prefix + str(pattern.pattern))
+        elif isinstance(pattern, URLPattern):
+            route = prefix + str(pattern.pattern)
+            yield pattern.name or route, route
+
+
+def test_every_url_has_an_entry():
+    keys = {key for key, _ in url_patterns()}
+    assert keys - TABLE.keys() == set(), (
+        "Add these URLs to TABLE with who may open them"
+    )
+    assert TABLE.keys() - keys == set(), "These TABLE entries no longer match a URL"
+
+
+def request_path(key: str, entry: Entry, cast) -> str:
+    if key.startswith("accounts/"):
+        return "/" + key
+    kwargs = SUBJECTS[entry.kwargs](cast) if entry.kwargs else {}
+    return reverse(key, kwargs=kwargs)
+
+
+@pytest.mark.parametrize("key", sorted(TABLE))
+def test_every_role_gets_the_expected_answer(key, cast):
+    entry = TABLE[key]
+    users = {"anon": None, **cast.by_role_name()}
+    answers = {}
+    for viewer in VIEWERS:
+        with transaction.atomic():
+            client = Client()
+            if users[viewer] is not None:
+                client.force_login(users[viewer])
+            path = request_path(key, entry, cast)
+            response = getattr(client, entry.method)(path, entry.data)
+            answers[viewer] = response.status_code
+            transaction.set_rollback(True)
+    assert answers == entry.expected, f"{key}: expected {entry.expected}, got {answers}"

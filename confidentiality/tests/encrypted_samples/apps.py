@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class EncryptedSamplesConfig(AppConfig):
+    name = "confidentiality.tests.encrypted_samples"
+    label = "encrypted_samples"
