@@ -4,26 +4,12 @@ import os
 
 import pytest
 from django.core.cache import cache
-from django.db import connection
 from django.test import Client
 
 from alongside.testing.cast import Cast, build_cast
 
 # pytest-playwright keeps an event loop running in the test thread.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _no_lingering_database_sessions(django_db_setup, django_db_blocker):
-    """End sessions left by worker subprocesses so the test database can be dropped."""
-    yield
-    with django_db_blocker.unblock():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
-                )
 
 
 @pytest.fixture(autouse=True)
@@ -105,3 +91,14 @@ def sign_in_page(page, live_server):
         return page
 
     return sign_in
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Browser tests last, after pytest-django's own ordering.
+
+    Playwright's sync API leaves the test thread in another context, where
+    Django hands out fresh database connections outside the test's
+    transaction; nothing that relies on that transaction may run after it.
+    """
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)

@@ -122,6 +122,8 @@ else:
     )
 try:
     DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
+
+
 except ValueError as error:
     raise ImproperlyConfigured(f"DATABASE_URL is not a database URL: {error}")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

@@ -58,7 +58,11 @@ class WorkerProcess:
         return self.process.wait(timeout=timeout)
 
 
+WORKER_APPLICATION = "alongside-test-worker"
+
+
 def database_url_for_workers() -> str:
+
     database = connection.settings_dict
     if connection.vendor == "sqlite":
         return f"sqlite:///{database['NAME']}"
@@ -68,7 +72,8 @@ def database_url_for_workers() -> str:
     host = database["HOST"] or "localhost"
     if database["PORT"]:
         host += f":{database['PORT']}"
-    return f"postgres://{user}@{host}/{database['NAME']}"
+    # Named, so a test can cut off the workers' connections and nobody else's.
+    return f"postgres://{user}@{host}/{database['NAME']}?application_name={WORKER_APPLICATION}"
 
 
 @pytest.fixture
@@ -345,7 +350,8 @@ def test_a_worker_carries_on_after_losing_its_database_connection(
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            " WHERE datname = current_database() AND application_name = %s",
+            [WORKER_APPLICATION],
         )
     schedule_recorded_tasks(record, 1)
     wait_until(
