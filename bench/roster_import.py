@@ -31,6 +31,9 @@ from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from organization.roster_files import COLUMN_NAMES  # noqa: E402 - needs the path above
+
 SEED = 20261126
 BENCH_DATABASE = "alongside_bench"
 
@@ -123,18 +126,7 @@ XLSX_PARTS = {
         '<cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>'
     ),
 }
-HEADER = (
-    "employee_id",
-    "first_name",
-    "last_name",
-    "work_email",
-    "profession",
-    "department",
-    "site",
-    "supervisor_employee_id",
-    "start_date",
-    "active",
-)
+HEADER = COLUMN_NAMES
 
 
 def main() -> None:
@@ -146,7 +138,6 @@ def main() -> None:
     os.environ["ALONGSIDE_MODE"] = "test"  # throwaway keys; nothing leaves the machine
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "alongside.settings")
     os.environ.setdefault("LOG_LEVEL", "WARNING")
-    sys.path.insert(0, str(ROOT))
     import django
 
     django.setup()

@@ -8,12 +8,11 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.core.mail.message import make_msgid
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from outbox.models import OutboundEmail
 from worker.claiming import describe_error
-from worker.models import DueStatus
+from worker.services import due_work_purge
 
 # With backoff capped at an hour, 30 attempts keep trying for about a day: a
 # mail-server outage overnight delays messages but loses none.
@@ -111,12 +110,9 @@ def _sender_domain() -> str:
 
 def email_purge_old(*, now: datetime.datetime | None = None) -> int:
     """Delete sent messages after 30 days and failed ones after 90; returns how many."""
-    now = now or timezone.now()
-    deleted, _ = OutboundEmail.objects.filter(
-        Q(
-            status__in=[DueStatus.DONE, DueStatus.CANCELLED],
-            finished_at__lt=now - SENT_KEPT_FOR,
-        )
-        | Q(status=DueStatus.FAILED, finished_at__lt=now - FAILED_KEPT_FOR)
-    ).delete()
-    return deleted
+    return due_work_purge(
+        OutboundEmail,
+        now=now or timezone.now(),
+        finished_kept_for=SENT_KEPT_FOR,
+        failed_kept_for=FAILED_KEPT_FOR,
+    )

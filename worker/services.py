@@ -6,7 +6,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from worker.models import BackgroundTask, DueStatus, WorkerHeartbeat
+from worker.models import BackgroundTask, DueStatus, DueWork, WorkerHeartbeat
 from worker.registry import handler_for
 
 FINISHED_KEPT_FOR = datetime.timedelta(days=30)
@@ -77,15 +77,26 @@ def background_task_perform(task: BackgroundTask) -> None:
     handler_for(task.kind)(task.payload)
 
 
+def due_work_purge(
+    model: type[DueWork],
+    *,
+    now: datetime.datetime,
+    finished_kept_for: datetime.timedelta = FINISHED_KEPT_FOR,
+    failed_kept_for: datetime.timedelta = FAILED_KEPT_FOR,
+) -> int:
+    """Delete rows of due work finished long enough ago; returns how many."""
+    deleted, _ = model.objects.filter(
+        Q(
+            status__in=[DueStatus.DONE, DueStatus.CANCELLED],
+            finished_at__lt=now - finished_kept_for,
+        )
+        | Q(status=DueStatus.FAILED, finished_at__lt=now - failed_kept_for)
+    ).delete()
+    return deleted
+
+
 def task_purge_finished(*, now: datetime.datetime | None = None) -> int:
     """Delete finished tasks after 30 days (failed ones after 90), and old heartbeats."""
     now = now or timezone.now()
-    deleted, _ = BackgroundTask.objects.filter(
-        Q(
-            status__in=[DueStatus.DONE, DueStatus.CANCELLED],
-            finished_at__lt=now - FINISHED_KEPT_FOR,
-        )
-        | Q(status=DueStatus.FAILED, finished_at__lt=now - FAILED_KEPT_FOR)
-    ).delete()
     WorkerHeartbeat.objects.filter(last_seen_at__lt=now - FINISHED_KEPT_FOR).delete()
-    return deleted
+    return due_work_purge(BackgroundTask, now=now)
