@@ -5,6 +5,7 @@ import datetime
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -68,18 +69,49 @@ class Role(models.TextChoices):
     IT_ADMINISTRATOR = "it_administrator", "IT administrator"
 
 
+# A role that needs acknowledgement counts only once the appointee has acknowledged it.
+ACKNOWLEDGED = Q(needs_acknowledgement=False) | Q(acknowledged_at__isnull=False)
+AWAITING_ACKNOWLEDGEMENT = Q(needs_acknowledgement=True, acknowledged_at__isnull=True)
+
+
+def _in_force(day: datetime.date) -> Q:
+    return (
+        Q(starts_on__lte=day)
+        & (Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+        & (Q(revoked_at__isnull=True) | Q(revoked_at__date__gt=day))
+    )
+
+
 class RoleAssignmentQuerySet(models.QuerySet):
     def current(self, on: datetime.date | None = None):
         """Assignments in force on a day (today by default).
 
         A revoked assignment stops counting on the day it was revoked, even
-        though its end date records that day as the last one it was held.
+        though its end date records that day as the last one it was held. An
+        appointment that needs acknowledgement counts only once acknowledged.
         """
         day = on or timezone.localdate()
+        return self.filter(_in_force(day), ACKNOWLEDGED)
+
+    def awaiting_acknowledgement(self, on: datetime.date | None = None):
+        """Appointments not yet acknowledged that can still be (not revoked or over)."""
+        day = on or timezone.localdate()
         return self.filter(
-            Q(starts_on__lte=day),
+            AWAITING_ACKNOWLEDGEMENT,
+            Q(revoked_at__isnull=True),
             Q(ends_on__isnull=True) | Q(ends_on__gte=day),
-            Q(revoked_at__isnull=True) | Q(revoked_at__date__gt=day),
+        )
+
+    def current_or_coming(self, on: datetime.date | None = None):
+        """In force today, awaiting acknowledgement, or starting later (not revoked)."""
+        day = on or timezone.localdate()
+        still_open = Q(revoked_at__isnull=True) & (
+            Q(ends_on__isnull=True) | Q(ends_on__gte=day)
+        )
+        return self.filter(
+            (_in_force(day) & ACKNOWLEDGED)
+            | (AWAITING_ACKNOWLEDGEMENT & still_open)
+            | (Q(starts_on__gt=day) & still_open)
         )
 
 
@@ -111,6 +143,20 @@ class RoleAssignment(models.Model):
         related_name="+",
     )
     revoked_at = models.DateTimeField(null=True, blank=True)
+    committed_percent = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=(
+            "The share of a full-time week committed to the program: required "
+            "for the program director, optional for the administrator."
+        ),
+    )
+    needs_acknowledgement = models.BooleanField(
+        default=False,
+        help_text="The role counts only once the appointee has acknowledged it.",
+    )
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
 
     objects = RoleAssignmentQuerySet.as_manager()
 
@@ -122,8 +168,17 @@ class RoleAssignment(models.Model):
                 | Q(ends_on__gte=models.F("starts_on")),
                 name="roleassignment_ends_after_start",
             ),
+            models.CheckConstraint(
+                condition=Q(committed_percent__isnull=True)
+                | Q(committed_percent__gte=1, committed_percent__lte=100),
+                name="roleassignment_committed_percent_range",
+            ),
         ]
         indexes = [models.Index(fields=["staff_member", "role"])]
 
     def __str__(self) -> str:
         return f"{self.get_role_display()} from {self.starts_on}"
+
+    @property
+    def is_awaiting_acknowledgement(self) -> bool:
+        return self.needs_acknowledgement and self.acknowledged_at is None

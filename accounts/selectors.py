@@ -65,15 +65,25 @@ def role_holders_without_mfa() -> QuerySet:
 
 
 def role_assignments_for_page(user, *, include_ended: bool = False) -> QuerySet:
+    """Roles held today, appointments awaiting acknowledgement, and roles starting later."""
     assignments = policy.role_assignments_visible_to(user).select_related(
         "staff_member", "staff_member__department", "granted_by__staff_member"
     )
     if not include_ended:
-        assignments = assignments.current()
+        assignments = assignments.current_or_coming()
     in_program_order = Case(
         *[When(role=role, then=Value(position)) for position, role in enumerate(Role)],
         output_field=IntegerField(),
     )
     return assignments.order_by(
         in_program_order, "staff_member__last_name", "staff_member__first_name"
+    )
+
+
+def appointments_awaiting(user) -> QuerySet:
+    """The person's own appointments waiting for them to acknowledge, soonest first."""
+    return (
+        policy.own_appointments(user)
+        .awaiting_acknowledgement()
+        .order_by("starts_on", "pk")
     )

@@ -12,8 +12,12 @@ from confidentiality import crypto, policy
 from confidentiality.models import AuditAction, AuditAudience
 from confidentiality.services import audit_event_record
 from organization.models import StaffMember
+from program.selectors import program_settings
 
 MFA_SECRET_CONTEXT = "mfa.authenticator.secret"  # noqa: S105 - a label, not a secret
+
+# The roles that commit a share of a full-time week to the program.
+COMMITTING_ROLES = frozenset({Role.PROGRAM_DIRECTOR, Role.PROGRAM_ADMINISTRATOR})
 
 
 @transaction.atomic
@@ -24,12 +28,18 @@ def role_grant(
     role: Role,
     starts_on: datetime.date | None = None,
     ends_on: datetime.date | None = None,
+    committed_percent: int | None = None,
 ) -> RoleAssignment:
     """Give a person a role from ``starts_on`` (today) until ``ends_on`` (open).
 
     ``actor=None`` means the command line (bootstrapping the first IT
     administrator); from the web the actor must be allowed to grant the role
     and may not grant roles to themselves.
+
+    Appointing the program director records the share of time they commit
+    (``committed_percent``, the program's cap when not given), and the role
+    counts only once the appointee acknowledges it (``role_acknowledge``).
+    The administrator may commit a share of time too; nobody else does.
     """
     if actor is not None:
         _check_may_change(actor, staff_member, role)
@@ -38,6 +48,12 @@ def role_grant(
     starts_on = starts_on or timezone.localdate()
     if ends_on is not None and ends_on < starts_on:
         raise ValidationError("The end date must be on or after the start date.")
+    if committed_percent is not None and role not in COMMITTING_ROLES:
+        raise ValidationError(
+            "Only the program director and administrator commit a share of their time."
+        )
+    if role == Role.PROGRAM_DIRECTOR and committed_percent is None:
+        committed_percent = program_settings().director_time_cap_percent
     overlapping = RoleAssignment.objects.filter(
         staff_member=staff_member, role=role
     ).filter(revoked_at__isnull=True)
@@ -52,8 +68,17 @@ def role_grant(
         starts_on=starts_on,
         ends_on=ends_on,
         granted_by=actor,
+        committed_percent=committed_percent,
+        needs_acknowledgement=role == Role.PROGRAM_DIRECTOR,
     )
-    assignment.full_clean()
+    try:
+        assignment.full_clean()
+    except ValidationError as error:
+        if "committed_percent" in error.message_dict:
+            raise ValidationError(
+                "The committed share of time must be a whole percentage from 1 to 100."
+            )
+        raise
     assignment.save()
     audit_event_record(
         actor=actor,
@@ -65,6 +90,54 @@ def role_grant(
             "role": role.value,
             "starts_on": str(starts_on),
             "ends_on": str(ends_on or ""),
+            "committed_percent": committed_percent,
+            "needs_acknowledgement": assignment.needs_acknowledgement,
+        },
+    )
+    return assignment
+
+
+@transaction.atomic
+def role_acknowledge(*, user: User, assignment: RoleAssignment) -> RoleAssignment:
+    """The appointee accepts an appointment and its time commitment; the role counts from then.
+
+    Only the person appointed may acknowledge, and only once. A conditional
+    update claims the acknowledgement, so two clicks record it once.
+    """
+    if (
+        user.staff_member_id is None
+        or user.staff_member_id != assignment.staff_member_id
+    ):
+        raise PermissionDenied(
+            "Only the person appointed can acknowledge an appointment."
+        )
+    if not assignment.needs_acknowledgement:
+        raise ValidationError("This role does not need to be acknowledged.")
+    if assignment.acknowledged_at is not None:
+        raise ValidationError("You have already acknowledged this appointment.")
+    today = timezone.localdate()
+    ended = assignment.ends_on is not None and assignment.ends_on < today
+    if assignment.revoked_at is not None or ended:
+        raise ValidationError(
+            "This appointment has ended and can no longer be acknowledged."
+        )
+    now = timezone.now()
+    claimed = RoleAssignment.objects.filter(
+        pk=assignment.pk, acknowledged_at__isnull=True, revoked_at__isnull=True
+    ).update(acknowledged_at=now)
+    if claimed != 1:
+        raise ValidationError("You have already acknowledged this appointment.")
+    assignment.acknowledged_at = now
+    audit_event_record(
+        actor=user,
+        action=AuditAction.ROLE_ACKNOWLEDGED,
+        obj=assignment,
+        subject=assignment.staff_member,
+        audience=AuditAudience.SYSTEM,
+        details={
+            "role": assignment.role,
+            "starts_on": str(assignment.starts_on),
+            "committed_percent": assignment.committed_percent,
         },
     )
     return assignment

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.forms import RoleGrantForm
@@ -28,16 +29,19 @@ def roles(request):
                     role=Role(form.cleaned_data["role"]),
                     starts_on=form.cleaned_data["starts_on"],
                     ends_on=form.cleaned_data["ends_on"],
+                    committed_percent=form.cleaned_data.get("committed_percent"),
                 )
             except ValidationError as error:
                 form.add_error(None, error.messages[0])
             except PermissionDenied as error:
                 form.add_error(None, str(error))
             else:
-                messages.success(
+                _report_grant(
                     request,
-                    f"{assignment.staff_member} is now {assignment.get_role_display().lower()} "
-                    f"from {assignment.starts_on:%-d %B %Y}.",
+                    assignment,
+                    cap_exceeded=(
+                        form.director_time_cap_percent if form.above_the_cap else None
+                    ),
                 )
                 return redirect("roles")
     assignments = role_assignments_for_page(request.user)
@@ -49,8 +53,34 @@ def roles(request):
             "assignments": assignments,
             "grantable": grantable,
             "own_staff_member_id": request.user.staff_member_id,
+            "today": timezone.localdate(),
         },
     )
+
+
+def _report_grant(request, assignment, *, cap_exceeded: int | None) -> None:
+    role = assignment.get_role_display().lower()
+    person = assignment.staff_member
+    if assignment.needs_acknowledgement:
+        messages.success(
+            request,
+            f"{person} is appointed {role} from {assignment.starts_on:%-d %B %Y}, "
+            f"committing {assignment.committed_percent} % of their time. The role "
+            "starts counting once they acknowledge it: they will see the appointment "
+            "on their home page.",
+        )
+    else:
+        messages.success(
+            request,
+            f"{person} is now {role} from {assignment.starts_on:%-d %B %Y}.",
+        )
+    if cap_exceeded is not None:
+        messages.warning(
+            request,
+            f"{assignment.committed_percent} % is above the program's cap of "
+            f"{cap_exceeded} % for the director's time. It is recorded as given, and "
+            "the appointee is shown the same warning before they acknowledge it.",
+        )
 
 
 @login_required

@@ -69,6 +69,10 @@ INSTALLED_APPS = [
     "confidentiality",
     "worker",
     "outbox",
+    "program",
+    "scope",
+    "team",
+    "selection",
     "home",
     "demo",
 ]
@@ -352,3 +356,5 @@ LOGGING = {
 ORGANIZATION_NAME = env_str(
     "ORGANIZATION_NAME", "Riverside Health" if DEMO_MODE else "Alongside"
 )
+# Links in e-mail (invitations, reminders) are made from this address.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

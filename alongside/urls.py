@@ -8,6 +8,10 @@ urlpatterns = [
     path("people/", include(roster_patterns)),
     path("organization/", include(structure_patterns)),
     path("roles/", include("accounts.urls")),
+    path("program/", include("program.urls")),
+    path("", include("scope.urls")),
+    path("team/", include("team.urls")),
+    path("", include("selection.urls")),
     path("", include("confidentiality.urls")),
     path("system/", include("worker.urls")),
     # Work e-mail comes from the roster (and links the account to it), so

@@ -95,6 +95,20 @@ class AuditAction(models.TextChoices):
     ACCOUNT_LINKED = "account.linked", "Account linked to the roster"
     FIELD_KEYS_ROTATED = "field_keys.rotated", "Encrypted fields re-encrypted"
     DEMO_LOADED = "demo.loaded", "Demo organization loaded"
+    PROGRAM_SETTINGS_CHANGED = "program_settings.changed", "Program settings changed"
+    SCOPE_PROPOSED = "scope.proposed", "Scope change proposed"
+    SCOPE_SCHEDULED = "scope.scheduled", "Scope change scheduled"
+    SCOPE_WITHDRAWN = "scope.withdrawn", "Scope change withdrawn"
+    ROLE_ACKNOWLEDGED = "role.acknowledged", "Appointment acknowledged"
+    HOURS_LOGGED = "hours.logged", "Program hours logged"
+    HOURS_REMOVED = "hours.removed", "Program hours removed"
+    NOMINATION_ROUND_OPENED = "nomination_round.opened", "Nomination round opened"
+    NOMINATION_ROUND_CLOSED = "nomination_round.closed", "Nomination round closed early"
+    NOMINATION_MADE = "nomination.made", "Nomination made"
+    NOMINATION_WITHDRAWN = "nomination.withdrawn", "Nomination withdrawn"
+    NOMINATORS_ERASED = "nomination.nominators_erased", "Nominators erased"
+    SUPPORTER_APPLIED = "candidate.applied", "Applied to be a peer supporter"
+    CANDIDATE_MOVED = "candidate.moved", "Candidate moved along the pipeline"
 
 
 class AuditEvent(AppendOnlyModel):

@@ -18,6 +18,10 @@ from accounts.models import Role, RoleAssignment
 from confidentiality.models import AccessEvent, AuditAudience, AuditEvent
 from confidentiality.services import access_event_record
 from organization.models import RosterImport, StaffMember
+from scope.eligibility import eligible_staff_members
+from scope.models import DemandRecord, ScopeVersion
+from selection.models import Candidate, Nomination, NominationRound
+from team.models import HoursEntry
 
 PROGRAM_STAFF = frozenset({Role.PROGRAM_DIRECTOR, Role.PROGRAM_ADMINISTRATOR})
 
@@ -171,6 +175,214 @@ def access_role_assignment(user, assignment_id) -> RoleAssignment:
     require(assignment.role in grantable_roles(user))
     require(assignment.staff_member_id != user.staff_member_id)
     return assignment
+
+
+# --- Who the program serves ----------------------------------------------------------------
+
+
+def may_view_scope(user) -> bool:
+    return is_program_staff(user)
+
+
+def may_change_program(user) -> bool:
+    """Scope, program settings and nomination rounds are the director's decisions."""
+    return has_role(user, Role.PROGRAM_DIRECTOR)
+
+
+def scope_versions_visible_to(user):
+    if may_view_scope(user):
+        return ScopeVersion.objects.all()
+    return ScopeVersion.objects.none()
+
+
+def demand_records_visible_to(user):
+    """Requests for help, counted without names: program staff see them."""
+    if is_program_staff(user):
+        return DemandRecord.objects.all()
+    return DemandRecord.objects.none()
+
+
+def may_ask_for_support(user) -> bool:
+    """Anyone on the roster may ask; whether the program serves them is decided after."""
+    return bool(user.is_authenticated and user.staff_member_id)
+
+
+def access_scope_version(user, version_id) -> ScopeVersion:
+    """One scope version for program staff. Scopes name no one: no access event."""
+    try:
+        return scope_versions_visible_to(user).get(pk=version_id)
+    except (ScopeVersion.DoesNotExist, ValueError, TypeError):
+        raise Http404
+
+
+def may_view_program_settings(user) -> bool:
+    """Program staff read the settings; only the director changes them."""
+    return is_program_staff(user)
+
+
+# --- Team formation (team app) ---------------------------------------------------------------
+
+
+TEAM_ROLES = frozenset(
+    {Role.PROGRAM_DIRECTOR, Role.PROGRAM_ADMINISTRATOR, Role.PEER_SUPPORTER}
+)
+
+
+def may_view_team(user) -> bool:
+    """The team page: who leads the program and who supports, with their dates."""
+    return is_program_staff(user)
+
+
+def team_assignments_visible_to(user):
+    """Director, administrator and supporter roles, past and future: program staff only."""
+    if may_view_team(user):
+        return RoleAssignment.objects.filter(role__in=TEAM_ROLES)
+    return RoleAssignment.objects.none()
+
+
+def own_appointments(user):
+    """A person's own role assignments: what they are asked to acknowledge."""
+    if not user.is_authenticated or user.staff_member_id is None:
+        return RoleAssignment.objects.none()
+    return RoleAssignment.objects.filter(staff_member_id=user.staff_member_id)
+
+
+def access_own_appointment(user, assignment_id) -> RoleAssignment:
+    """An appointment that needs acknowledging, opened only by the person appointed."""
+    try:
+        return (
+            own_appointments(user)
+            .filter(needs_acknowledgement=True)
+            .select_related("staff_member")
+            .get(pk=assignment_id)
+        )
+    except (RoleAssignment.DoesNotExist, ValueError, TypeError):
+        raise Http404
+
+
+def may_log_hours(user) -> bool:
+    """The director and the administrator log their own program hours."""
+    return is_program_staff(user)
+
+
+def may_view_program_hours(user) -> bool:
+    return is_program_staff(user)
+
+
+def hours_entries_visible_to(user):
+    """Program staff see every program-staff member's hours; nobody else sees any."""
+    if may_view_program_hours(user):
+        return HoursEntry.objects.all()
+    return HoursEntry.objects.none()
+
+
+def access_own_hours_entry(user, entry_id) -> HoursEntry:
+    """One of the person's own hours entries (to remove it), while they may log hours."""
+    require(may_log_hours(user))
+    try:
+        return hours_entries_visible_to(user).get(
+            pk=entry_id, staff_member_id=user.staff_member_id
+        )
+    except (HoursEntry.DoesNotExist, ValueError, TypeError):
+        raise Http404
+
+
+# --- Selecting peer supporters ------------------------------------------------------------------
+
+
+def may_run_selection(user) -> bool:
+    """Program staff see the pipeline, invite candidates and record interviews."""
+    return is_program_staff(user)
+
+
+def may_decide_selection(user) -> bool:
+    """Selecting (or not selecting) a peer supporter is the director's decision."""
+    return has_role(user, Role.PROGRAM_DIRECTOR)
+
+
+def nomination_rounds_visible_to(user):
+    """Rounds are not confidential: anyone signed in sees their dates."""
+    if user.is_authenticated:
+        return NominationRound.objects.all()
+    return NominationRound.objects.none()
+
+
+def candidates_visible_to(user):
+    if may_run_selection(user):
+        return Candidate.objects.all()
+    return Candidate.objects.none()
+
+
+def access_candidate(user, candidate_id, *, purpose: str) -> Candidate:
+    try:
+        candidate = (
+            candidates_visible_to(user)
+            .select_related(
+                "round",
+                "staff_member__profession",
+                "staff_member__department",
+                "staff_member__site",
+            )
+            .get(pk=candidate_id)
+        )
+    except (Candidate.DoesNotExist, ValueError, TypeError):
+        raise Http404
+    access_event_record(
+        actor=user, obj=candidate, subject=candidate.staff_member, purpose=purpose
+    )
+    return candidate
+
+
+def nominations_made_by(user):
+    """A nominator sees their own nominations; nobody else sees who nominated whom."""
+    if not user.is_authenticated or user.staff_member_id is None:
+        return Nomination.objects.none()
+    return Nomination.objects.filter(nominator_id=user.staff_member_id)
+
+
+def access_own_nomination(user, nomination_id) -> Nomination:
+    try:
+        return (
+            nominations_made_by(user)
+            .select_related("round", "candidate")
+            .get(pk=nomination_id)
+        )
+    except (Nomination.DoesNotExist, ValueError, TypeError):
+        raise Http404
+
+
+def nominees_findable_by(user, *, query: str):
+    """Colleagues an eligible person may nominate: eligible, active, not themselves.
+
+    A plain staff directory (name, profession, department), found by at least
+    two letters of a name, at most ten at a time.
+    """
+    query = query.strip()
+    if len(query) < 2 or not user.is_authenticated or user.staff_member_id is None:
+        return StaffMember.objects.none()
+    people = eligible_staff_members().exclude(pk=user.staff_member_id)
+    for term in query.split():
+        people = people.filter(
+            Q(first_name__icontains=term) | Q(last_name__icontains=term)
+        )
+    return people.select_related("profession", "department").order_by(
+        "last_name", "first_name", "pk"
+    )[:10]
+
+
+def access_nominee(user, staff_member_id) -> StaffMember:
+    """A colleague this person may nominate (the directory entry, nothing more)."""
+    if not user.is_authenticated or user.staff_member_id is None:
+        raise Http404
+    try:
+        return (
+            eligible_staff_members()
+            .exclude(pk=user.staff_member_id)
+            .select_related("profession", "department", "site")
+            .get(pk=staff_member_id)
+        )
+    except (StaffMember.DoesNotExist, ValueError, TypeError):
+        raise Http404
 
 
 # --- The witness tables --------------------------------------------------------------------------

@@ -19,9 +19,10 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from accounts.models import Role, RoleAssignment, User
-from accounts.services import role_grant
+from accounts.services import role_acknowledge, role_grant
 from confidentiality.models import AuditAction, AuditAudience
 from confidentiality.services import audit_event_record
+from demo.program import demo_program_ensure
 from demo.roster import (
     DEMO_ACCOUNTS,
     DEPARTMENTS,
@@ -52,6 +53,9 @@ class DemoLoadResult:
     accounts_added: int = 0
     accounts_restored: int = 0
     roles_granted: int = 0
+    scope_versions_added: int = 0
+    demand_records_added: int = 0
+    nomination_rounds_added: int = 0
 
     @property
     def changed(self) -> bool:
@@ -73,7 +77,8 @@ def demo_organization_load(*, today: datetime.date | None = None) -> DemoLoadRes
             f"its accounts share the published password {settings.DEMO_PASSWORD!r}, "
             "which works only in demo mode. Start the demo with `make run`."
         )
-    plan = demo_roster_plan(today=today or timezone.localdate())
+    plan_day = today or timezone.localdate()
+    plan = demo_roster_plan(today=plan_day)
     result = DemoLoadResult()
     sites, result.sites_added = _units_ensure(
         Site, {site.code: {"name": site.name} for site in SITES}
@@ -95,6 +100,14 @@ def demo_organization_load(*, today: datetime.date | None = None) -> DemoLoadRes
     result.people_restored = _named_people_restore(named)
     result.accounts_added, result.accounts_restored = _demo_accounts_ensure(named)
     result.roles_granted = _roles_ensure(named)
+    program = demo_program_ensure(
+        today=plan_day,
+        named={key: person.staff_member for key, person in named.items()},
+        director=User.objects.get(staff_member=named["director"].staff_member),
+    )
+    result.scope_versions_added = program.scope_versions_added
+    result.demand_records_added = program.demand_records_added
+    result.nomination_rounds_added = program.nomination_rounds_added
     if result.changed:
         audit_event_record(
             actor=None,
@@ -269,7 +282,15 @@ def _roles_ensure(named: dict[str, _NamedStaffMember]) -> int:
                 .filter(staff_member=person.staff_member, role=role)
                 .exists()
             )
-            if not held:
-                role_grant(actor=None, staff_member=person.staff_member, role=role)
-                granted += 1
+            if held:
+                continue
+            assignment = RoleAssignment.objects.awaiting_acknowledgement().filter(
+                staff_member=person.staff_member, role=role
+            ).first() or role_grant(
+                actor=None, staff_member=person.staff_member, role=role
+            )
+            if assignment.is_awaiting_acknowledgement:
+                # The demo director has accepted their time commitment already.
+                role_acknowledge(user=person.staff_member.user, assignment=assignment)
+            granted += 1
     return granted

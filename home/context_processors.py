@@ -20,6 +20,9 @@ def _items(request) -> list[NavigationItem]:
         return []
     candidates = [
         ("Home", "home", True),
+        ("Team", "team", policy.may_view_team(user)),
+        ("Selection", "selection", policy.may_run_selection(user)),
+        ("Scope", "scope", policy.may_view_scope(user)),
         ("People", "roster", policy.may_manage_roster(user)),
         (
             "Organization",
@@ -29,6 +32,7 @@ def _items(request) -> list[NavigationItem]:
         ("Roles", "roles", policy.may_view_roles(user)),
         ("Audit log", "audit_log", policy.may_view_audit_log(user)),
         ("System", "system_status", policy.may_view_system_status(user)),
+        ("Ask for support", "support_ask", policy.may_ask_for_support(user)),
     ]
     items = []
     for label, name, visible in candidates:

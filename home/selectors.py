@@ -5,9 +5,14 @@ from dataclasses import dataclass, field
 from django.conf import settings
 
 from accounts.models import Role
-from accounts.selectors import role_holders_without_mfa, team_summary
+from accounts.selectors import (
+    appointments_awaiting,
+    role_holders_without_mfa,
+    team_summary,
+)
 from confidentiality import crypto, policy
 from organization.selectors import roster_summary
+from selection.selectors import nomination_round_current
 from worker.selectors import background_work_summary
 
 ROLE_ORDER = [
@@ -30,8 +35,28 @@ class Panel:
 def home_panels_for(user) -> list[Panel]:
     roles = policy.roles_of(user)
     panels = [_panel(role) for role in ROLE_ORDER if role in roles]
-    panels.append(Panel(role=None, template="home/panels/staff_member.html"))
+    awaiting = list(appointments_awaiting(user))
+    if awaiting:
+        panels.insert(
+            0,
+            Panel(
+                role=None,
+                template="team/panels/appointments_awaiting.html",
+                context={"appointments": awaiting},
+            ),
+        )
+    panels.append(
+        Panel(
+            role=None,
+            template="home/panels/staff_member.html",
+            context=_staff_member(user),
+        )
+    )
     return panels
+
+
+def _staff_member(user) -> dict:
+    return {"nomination_round": nomination_round_current(user)}
 
 
 def _panel(role: Role) -> Panel:

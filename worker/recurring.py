@@ -31,6 +31,7 @@ class RecurringTask:
 RECURRING_TASKS = [
     RecurringTask(kind="outbox.purge_sent", every=datetime.timedelta(days=1)),
     RecurringTask(kind="worker.purge_finished", every=datetime.timedelta(days=1)),
+    RecurringTask(kind="selection.erase_nominators", every=datetime.timedelta(days=1)),
 ]
 
 

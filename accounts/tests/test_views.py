@@ -19,7 +19,7 @@ def test_roles_page_lists_who_holds_what(
     cast, client_for, django_assert_max_num_queries
 ):
     client = client_for(cast.it)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         response = client.get(reverse("roles"))
     content = response.content.decode()
     assert "Program director" in content and "Dana Director" in content
@@ -34,7 +34,7 @@ def test_roles_page_query_count_does_not_grow_with_the_team(
             cast.org, roles=(Role.PEER_SUPPORTER,), mfa=False, first_name=f"P{number}"
         )
     client = client_for(cast.director)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         client.get(reverse("roles"))
 
 
@@ -107,3 +107,84 @@ def test_ending_a_role_needs_a_post(cast, client_for):
     response = client_for(cast.it).get(reverse("role_revoke", args=[assignment.pk]))
     assert response.status_code == 405
     assert RoleAssignment.objects.get(pk=assignment.pk).revoked_at is None
+
+
+# --- Appointing the program director ---------------------------------------------------------
+
+
+def test_the_grant_form_asks_for_the_committed_share_of_time(cast, client_for):
+    content = client_for(cast.it).get(reverse("roles")).content.decode()
+    assert "Committed share of time (%)" in content
+    assert "leave empty for the program&#x27;s 20 %" in content
+
+
+def test_it_appoints_a_director_with_the_programs_default_share(cast, client_for):
+    client = client_for(cast.it)
+    response = grant(client, cast.clinician.email, "program_director")
+    assert response.status_code == 302
+    assignment = cast.clinician.staff_member.role_assignments.get()
+    assert assignment.committed_percent == 20
+    assert assignment.needs_acknowledgement
+    page = client.get(reverse("roles")).content.decode()
+    assert "committing 20 % of their time" in page
+    assert "once they acknowledge it" in page
+    assert "awaiting acknowledgement" in page
+
+
+def test_a_share_above_the_cap_is_accepted_with_a_warning(cast, client_for):
+    client = client_for(cast.it)
+    grant(client, cast.clinician.email, "program_director", committed_percent="35")
+    assert cast.clinician.staff_member.role_assignments.get().committed_percent == 35
+    page = client.get(reverse("roles")).content.decode()
+    assert "message--warning" in page
+    assert "35 % is above the program&#x27;s cap of 20 %" in page
+
+
+def test_a_share_at_the_cap_brings_no_warning(cast, client_for):
+    client = client_for(cast.it)
+    grant(client, cast.clinician.email, "program_director", committed_percent="20")
+    assert "message--warning" not in client.get(reverse("roles")).content.decode()
+
+
+def test_a_share_outside_1_to_100_is_explained(cast, client_for):
+    for value in ("0", "101", "a fifth"):
+        response = grant(
+            client_for(cast.it),
+            cast.clinician.email,
+            "program_director",
+            committed_percent=value,
+        )
+        assert "Enter a whole percentage from 1 to 100." in response.content.decode()
+    assert not cast.clinician.staff_member.role_assignments.exists()
+
+
+def test_a_share_for_a_role_that_commits_none_is_explained(cast, client_for):
+    response = grant(
+        client_for(cast.it),
+        cast.clinician.email,
+        "leadership_viewer",
+        committed_percent="10",
+    )
+    assert "Only the program director and administrator" in response.content.decode()
+    assert not cast.clinician.staff_member.role_assignments.exists()
+
+
+def test_the_director_appoints_an_administrator_with_a_share_of_time(cast, client_for):
+    grant(
+        client_for(cast.director),
+        cast.clinician.email,
+        "program_administrator",
+        committed_percent="50",
+    )
+    assignment = cast.clinician.staff_member.role_assignments.get()
+    assert (assignment.committed_percent, assignment.needs_acknowledgement) == (
+        50,
+        False,
+    )
+
+
+def test_an_unacknowledged_director_cannot_open_the_directors_pages(cast, client_for):
+    grant(client_for(cast.it), cast.clinician.email, "program_director")
+    client = client_for(cast.clinician)
+    for name in ("roles", "audit_log", "team", "program_hours", "roster"):
+        assert client.get(reverse(name)).status_code == 404, name

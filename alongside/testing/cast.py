@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from accounts.models import Role, RoleAssignment, User
 from organization.models import Department, Profession, Site, StaffMember
+from scope.models import ScopeStatus, ScopeVersion
 
 _employee_numbers = itertools.count(1000)
 
@@ -104,9 +105,29 @@ def make_user(
     return user
 
 
+def make_scope(
+    org: Organization,
+    *,
+    professions: tuple[str, ...] = ("physician", "resident", "app"),
+    effective_from=None,
+    status: str = ScopeStatus.SCHEDULED,
+    name: str = "Physicians, residents and advanced practice providers",
+    **fields,
+) -> ScopeVersion:
+    """A scope version over the given professions, every site and department by default."""
+    if effective_from is None and status == ScopeStatus.SCHEDULED:
+        effective_from = timezone.localdate().replace(year=2020, day=1)
+    version = ScopeVersion.objects.create(
+        name=name, status=status, effective_from=effective_from, **fields
+    )
+    version.professions.set([org.professions[code] for code in professions])
+    return version
+
+
 @dataclass
 class Cast:
     org: Organization
+    scope: ScopeVersion
     director: User
     administrator: User
     supporter: User
@@ -132,6 +153,7 @@ def build_cast() -> Cast:
     org = build_organization()
     return Cast(
         org=org,
+        scope=make_scope(org),
         director=make_user(
             org, roles=(Role.PROGRAM_DIRECTOR,), first_name="Dana", last_name="Director"
         ),

@@ -5,14 +5,19 @@ without an entry here fails ``test_every_url_has_an_entry``: deciding who may
 open a new page is part of adding it.
 """
 
+import datetime
 from dataclasses import dataclass, field
 
 import pytest
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
+from alongside.testing.cast import make_staff_member
 from organization.models import RosterImport
+from selection.models import NominationRound
+from selection.services import nomination_make
 
 VIEWERS = (
     "anon",
@@ -33,6 +38,7 @@ def statuses(default: int, **by_viewer: int) -> dict[str, int]:
 EVERYONE = statuses(200)
 SIGNED_IN = statuses(200, anon=302)
 PROGRAM_STAFF = statuses(404, anon=302, director=200, administrator=200)
+DIRECTOR_ONLY = statuses(404, anon=302, director=200)
 SIGNED_OUT_ONLY = statuses(302, anon=200)
 NOT_FOUND_FOR_ALL = statuses(404)
 # The cast's clinician holds no role, so has no second factor set up.
@@ -66,6 +72,52 @@ TABLE: dict[str, Entry] = {
     ),
     "audit_log": Entry(statuses(404, anon=302, director=200, it=200)),
     "system_status": Entry(statuses(404, anon=302, it=200)),
+    # Who the program serves, and the program's settings (scope and program apps)
+    "support_ask": Entry(SIGNED_IN),
+    "support_contact": Entry(SIGNED_IN),
+    "support_other_help": Entry(SIGNED_IN),
+    "scope": Entry(PROGRAM_STAFF),
+    "scope_version_new": Entry(statuses(404, anon=302, director=200)),
+    "scope_version_edit": Entry(
+        statuses(404, anon=302, director=200), kwargs="scope_proposal"
+    ),
+    "scope_version_schedule": Entry(
+        statuses(404, anon=302, director=302),
+        kwargs="scope_proposal",
+        method="post",
+        data={"effective_from": "2099-01-01"},
+    ),
+    "scope_version_withdraw": Entry(
+        statuses(404, anon=302, director=302), kwargs="scope_proposal", method="post"
+    ),
+    "program_settings": Entry(PROGRAM_STAFF),
+    # The team: appointments, hours (team app)
+    "team": Entry(PROGRAM_STAFF),
+    "appointment_acknowledge": Entry(
+        statuses(404, anon=302, clinician=200), kwargs="pending_appointment"
+    ),
+    "program_hours": Entry(PROGRAM_STAFF),
+    "hours_remove": Entry(
+        statuses(404, anon=302, director=302), kwargs="director_hours", method="post"
+    ),
+    # Selecting peer supporters (selection app)
+    "selection": Entry(PROGRAM_STAFF),
+    "nomination_round_new": Entry(DIRECTOR_ONLY),
+    "nomination_round_detail": Entry(PROGRAM_STAFF, kwargs="nomination_round"),
+    "nomination_round_close": Entry(
+        statuses(404, anon=302, director=302), kwargs="nomination_round", method="post"
+    ),
+    "candidate_detail": Entry(PROGRAM_STAFF, kwargs="candidate"),
+    "supporter_coverage": Entry(PROGRAM_STAFF),
+    "nominate": Entry(SIGNED_IN),
+    "nominate_person": Entry(SIGNED_IN, kwargs="eligible_colleague"),
+    "nomination_withdraw": Entry(
+        statuses(404, anon=302, clinician=302),
+        kwargs="clinicians_nomination",
+        method="post",
+    ),
+    "supporter_apply": Entry(SIGNED_IN),
+    "invitation_answer": Entry(NOT_FOUND_FOR_ALL, kwargs="stale_invitation"),
     # Sign-in and account pages (django-allauth)
     "account_login": Entry(SIGNED_OUT_ONLY),
     "account_logout": Entry(statuses(200, anon=302)),
@@ -115,10 +167,60 @@ SUBJECTS = {
     "leader_role": lambda cast: {
         "assignment_id": cast.leader.staff_member.role_assignments.get().pk
     },
+    "nomination_round": lambda cast: {"round_id": open_round(cast).pk},
+    "candidate": lambda cast: {"candidate_id": nominate(cast).candidate_id},
+    "eligible_colleague": lambda cast: {
+        "staff_member_id": colleague_in_open_round(cast).pk
+    },
+    "clinicians_nomination": lambda cast: {"nomination_id": nominate(cast).pk},
+    "stale_invitation": lambda cast: {"token": "no-such-invitation"},
+    "scope_proposal": lambda cast: {
+        "version_id": type(cast.scope).objects.create(name="Nurses too").pk
+    },
+    "pending_appointment": lambda cast: {
+        "assignment_id": cast.clinician.staff_member.role_assignments.create(
+            role="program_director",
+            starts_on=timezone.localdate(),
+            committed_percent=20,
+            needs_acknowledgement=True,
+        ).pk
+    },
+    "director_hours": lambda cast: {
+        "entry_id": cast.director.staff_member.program_hours.create(
+            worked_on=timezone.localdate(),
+            hours=1,
+            activity="meetings",
+            created_by=cast.director,
+        ).pk
+    },
     "reset_key": lambda cast: {"uidb36": "1", "key": "not-a-real-key"},
     "confirmation_key": lambda cast: {"key": "not-a-real-key"},
     "unknown_provider": lambda cast: {"provider_id": "nowhere"},
 }
+
+
+def open_round(cast):
+    return NominationRound.objects.get_or_create(
+        title="Spring",
+        defaults={
+            "opens_on": timezone.localdate(),
+            "closes_on": timezone.localdate() + datetime.timedelta(days=14),
+            "created_by": cast.director,
+        },
+    )[0]
+
+
+def colleague_in_open_round(cast):
+    open_round(cast)
+    return make_staff_member(cast.org, first_name="Nia")
+
+
+def nominate(cast):
+    return nomination_make(
+        nominator=cast.clinician,
+        nomination_round=open_round(cast),
+        nominee=make_staff_member(cast.org, first_name="Nell"),
+    )
 
 
 def url_patterns(patterns=None, prefix: str = ""):

@@ -26,7 +26,7 @@ def test_a_clinician_signs_in_and_lands_on_their_home(
     expect(page.get_by_role("heading", name="Hello, Chris")).to_be_visible()
     expect(page.get_by_role("heading", name="For you")).to_be_visible()
     nav = page.get_by_role("navigation", name="Main")
-    expect(nav.get_by_role("link")).to_have_text(["Home"])
+    expect(nav.get_by_role("link")).to_have_text(["Home", "Ask for support"])
     assert csp_violations == []
 
 
@@ -39,7 +39,17 @@ def test_the_director_signs_in_with_a_second_factor_and_finds_the_program(
     expect(page.get_by_role("heading", name="Your program")).to_be_visible()
     nav = page.get_by_role("navigation", name="Main")
     expect(nav.get_by_role("link")).to_have_text(
-        ["Home", "People", "Organization", "Roles", "Audit log"]
+        [
+            "Home",
+            "Team",
+            "Selection",
+            "Scope",
+            "People",
+            "Organization",
+            "Roles",
+            "Audit log",
+            "Ask for support",
+        ]
     )
     nav.get_by_role("link", name="People").click()
     expect(page.get_by_role("heading", name="People", exact=True)).to_be_visible()
@@ -56,7 +66,7 @@ def test_the_it_administrator_sees_system_pages_but_not_the_roster(
     page.get_by_role("button", name="Sign in").click()
     nav = page.get_by_role("navigation", name="Main")
     expect(nav.get_by_role("link")).to_have_text(
-        ["Home", "Roles", "Audit log", "System"]
+        ["Home", "Roles", "Audit log", "System", "Ask for support"]
     )
     nav.get_by_role("link", name="System").click()
     expect(page.get_by_role("heading", name="System status")).to_be_visible()

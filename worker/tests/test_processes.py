@@ -26,6 +26,7 @@ from django.utils import timezone
 from outbox.models import OutboundEmail
 from outbox.services import email_queue
 from worker.models import BackgroundTask, DueStatus, WorkerHeartbeat
+from worker.recurring import RECURRING_TASKS
 from worker.services import task_schedule
 from worker.tests.worker_process import register_test_handlers
 
@@ -135,7 +136,10 @@ def unfinished_test_tasks() -> int:
 def wait_for_start_up_maintenance(worker: WorkerProcess) -> None:
     """Wait until the worker has done the purges it schedules on start, and is idle."""
     wait_until(
-        lambda: BackgroundTask.objects.filter(status=DueStatus.DONE).count() == 2,
+        lambda: (
+            BackgroundTask.objects.filter(status=DueStatus.DONE).count()
+            == len(RECURRING_TASKS)
+        ),
         what="the worker to finish its start-up maintenance",
         timeout=15,
         workers=[worker],

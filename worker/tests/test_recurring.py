@@ -22,10 +22,11 @@ def test_every_recurring_task_has_a_handler():
         assert handler_for(recurring.kind)
 
 
-def test_the_outbox_and_worker_purges_recur_daily():
+def test_the_purges_and_the_nominator_erasure_recur_daily():
     assert {(r.kind, r.every) for r in RECURRING_TASKS} == {
         ("outbox.purge_sent", datetime.timedelta(days=1)),
         ("worker.purge_finished", datetime.timedelta(days=1)),
+        ("selection.erase_nominators", datetime.timedelta(days=1)),
     }
 
 
@@ -62,4 +63,6 @@ def test_a_worker_starting_schedules_the_maintenance_tasks():
     waiting = BackgroundTask.objects.filter(status=DueStatus.PENDING)
     assert {task.kind for task in waiting} == {r.kind for r in RECURRING_TASKS}
     assert all(task.due_at > timezone.now() for task in waiting)
-    assert BackgroundTask.objects.filter(status=DueStatus.DONE).count() == 2
+    assert BackgroundTask.objects.filter(status=DueStatus.DONE).count() == len(
+        RECURRING_TASKS
+    )

@@ -1,0 +1,21 @@
+from django import forms
+
+from program.models import ProgramSettings
+
+
+class ProgramSettingsForm(forms.ModelForm):
+    class Meta:
+        model = ProgramSettings
+        fields = [
+            "program_contact",
+            "out_of_scope_message",
+            "director_time_cap_percent",
+            "full_time_hours_per_week",
+            "supporters_per_100_eligible",
+            "assumed_requests_per_100_per_year",
+            "nominator_identity_kept_days",
+        ]
+        widgets = {
+            "program_contact": forms.Textarea(attrs={"rows": 4}),
+            "out_of_scope_message": forms.Textarea(attrs={"rows": 8}),
+        }

@@ -1,0 +1,93 @@
+"""How the program runs: the director's choices, kept in one row."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+DEFAULT_PROGRAM_CONTACT = (
+    "Call or write to the peer support program office. "
+    "Your program administrator can tell you the number and address."
+)
+DEFAULT_OUT_OF_SCOPE_MESSAGE = (
+    "The Employee Assistance Program (EAP) offers free, confidential "
+    "counselling to every member of staff and their families, day and night. "
+    "HR or the staff intranet can give you its number.\n\n"
+    "Your own doctor can also help, and so can a colleague you trust."
+)
+
+
+class ProgramSettings(models.Model):
+    """One row: the director's settings for the program (see program.selectors)."""
+
+    program_contact = models.TextField(
+        default=DEFAULT_PROGRAM_CONTACT,
+        help_text="How someone in the program's scope reaches the program directly.",
+    )
+    out_of_scope_message = models.TextField(
+        default=DEFAULT_OUT_OF_SCOPE_MESSAGE,
+        help_text=(
+            "What someone outside the program's scope reads when they ask for help: "
+            "other services they can turn to."
+        ),
+    )
+    director_time_cap_percent = models.PositiveSmallIntegerField(
+        default=20,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text="The share of the director's time proposed when a director is appointed.",
+    )
+    full_time_hours_per_week = models.DecimalField(
+        max_digits=4,
+        decimal_places=1,
+        default=Decimal("40.0"),
+        validators=[MinValueValidator(Decimal("1")), MaxValueValidator(Decimal("80"))],
+        help_text="A full-time week, to turn a share of time into hours.",
+    )
+    supporters_per_100_eligible = models.DecimalField(
+        max_digits=4,
+        decimal_places=1,
+        default=Decimal("2.0"),
+        validators=[
+            MinValueValidator(Decimal("0.1")),
+            MaxValueValidator(Decimal("50")),
+        ],
+        help_text="The coverage target: peer supporters for every 100 eligible staff.",
+    )
+    assumed_requests_per_100_per_year = models.DecimalField(
+        max_digits=5,
+        decimal_places=1,
+        default=Decimal("5.0"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+        help_text=(
+            "Requests for support a year for every 100 eligible staff, used to "
+            "estimate demand until the program has a year of its own figures."
+        ),
+    )
+    nominator_identity_kept_days = models.PositiveSmallIntegerField(
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text=(
+            "Days after a nomination round closes before who nominated whom is "
+            "erased; the counts remain."
+        ),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name_plural = "program settings"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(pk=1), name="programsettings_single_row"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return "Program settings"
