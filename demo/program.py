@@ -7,12 +7,15 @@ changes nothing and a director's own changes in the demo are kept.
 import datetime
 import random
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
 from organization.models import Profession, StaffMember
+from program.models import DEFAULT_OUT_OF_SCOPE_MESSAGE, DEFAULT_PROGRAM_CONTACT
+from program.selectors import program_settings
 from scope.eligibility import eligible_staff_members
 from scope.models import DemandRecord, ScopeStatus, ScopeVersion
 from selection.models import (
@@ -22,6 +25,7 @@ from selection.models import (
     Nomination,
     NominationRound,
 )
+from team.models import HoursEntry
 
 SEED = 20261126
 
@@ -60,11 +64,53 @@ STATEMENT = (
 )
 
 
+DEMO_PROGRAM_CONTACT = (
+    "Call the peer support line on 555-0142, any day from 8 am to 8 pm, or "
+    "write to peersupport@riverside.demo.test. A trained colleague will call "
+    "you back, usually the same day.\n\n"
+    "Nothing you say reaches your manager, risk management or HR."
+)
+DEMO_OUT_OF_SCOPE_MESSAGE = (
+    "Riverside's Employee Assistance Program offers free, confidential "
+    "counselling to every member of staff and their families, day and night: "
+    "call 555-0190.\n\n"
+    "The Nursing Wellbeing Service runs drop-in sessions every Tuesday and "
+    "Thursday at the University Hospital chapel, 12 to 2 pm.\n\n"
+    "The program is opening to all health professionals soon."
+)
+# Hours a week the director and administrator give the program, by activity.
+WEEKLY_HOURS = {
+    "director": [
+        ("selection_training", "3.5"),
+        ("supervision", "2"),
+        ("outreach_publicity", "1"),
+        ("meetings", "1"),
+    ],
+    "administrator": [
+        ("administration", "12"),
+        ("selection_training", "4"),
+        ("meetings", "2"),
+    ],
+}
+
+
+PROGRAM_STARTED_DAYS_AGO = 420
+FOUNDING_ROUND_SELECTED_DAYS_AGO = 170
+
+
+def role_held_for(person_key: str) -> datetime.timedelta:
+    """How long before the demo's day a named person's role began."""
+    if person_key in PAST_ROUND_SELECTED:
+        return datetime.timedelta(days=FOUNDING_ROUND_SELECTED_DAYS_AGO)
+    return datetime.timedelta(days=PROGRAM_STARTED_DAYS_AGO)
+
+
 @dataclass
 class DemoProgramResult:
     scope_versions_added: int = 0
     demand_records_added: int = 0
     nomination_rounds_added: int = 0
+    hours_entries_added: int = 0
 
 
 def demo_program_ensure(
@@ -78,7 +124,49 @@ def demo_program_ensure(
         result.demand_records_added = _demand_create(today, rng)
     if not NominationRound.objects.exists():
         result.nomination_rounds_added = _rounds_create(today, rng, named, director)
+    if not HoursEntry.objects.exists():
+        result.hours_entries_added = _hours_create(today, rng, named)
+    _settings_ensure()
     return result
+
+
+def _settings_ensure() -> None:
+    """The demo's own contact details, in place of the defaults (never over an edit)."""
+    settings_row = program_settings()
+    if settings_row.program_contact == DEFAULT_PROGRAM_CONTACT:
+        settings_row.program_contact = DEMO_PROGRAM_CONTACT
+    if settings_row.out_of_scope_message == DEFAULT_OUT_OF_SCOPE_MESSAGE:
+        settings_row.out_of_scope_message = DEMO_OUT_OF_SCOPE_MESSAGE
+    settings_row.save()
+
+
+def _hours_create(
+    today: datetime.date, rng: random.Random, named: dict[str, StaffMember]
+) -> int:
+    """Thirteen weeks of program hours; the director ran over in the busiest month."""
+    entries = []
+    for key, pattern in WEEKLY_HOURS.items():
+        person = named.get(key)
+        if person is None or not hasattr(person, "user"):
+            continue
+        for week in range(13):
+            monday = today - datetime.timedelta(days=today.weekday() + 7 * week)
+            for day_offset, (activity, hours) in enumerate(pattern):
+                worked_on = monday + datetime.timedelta(days=day_offset)
+                if worked_on > today:
+                    continue
+                extra = Decimal("0.25") * rng.randint(0, 4 if week in (5, 6) else 1)
+                entries.append(
+                    HoursEntry(
+                        staff_member=person,
+                        worked_on=worked_on,
+                        hours=Decimal(hours) + extra,
+                        activity=activity,
+                        created_by=person.user,
+                    )
+                )
+    HoursEntry.objects.bulk_create(entries)
+    return len(entries)
 
 
 def _professions(*codes: str) -> list[Profession]:
@@ -91,7 +179,7 @@ def _scope_versions_create(today: datetime.date, director: User) -> int:
         (
             "Physicians, residents and advanced practice providers",
             ScopeStatus.SCHEDULED,
-            today - datetime.timedelta(days=420),
+            today - datetime.timedelta(days=PROGRAM_STARTED_DAYS_AGO),
             ("physician", "resident", "app"),
         ),
         (
@@ -136,7 +224,7 @@ def _demand_create(today: datetime.date, rng: random.Random) -> int:
     records = []
     for days_ago in range(365):
         day = today - datetime.timedelta(days=days_ago)
-        for pool, chance in ((inside, 0.12), (outside, 0.07)):
+        for pool, chance in ((inside, 0.07), (outside, 0.07)):
             if pool and rng.random() < chance:
                 _pk, profession, department, site = rng.choice(pool)
                 records.append(
@@ -228,7 +316,7 @@ def _candidate_create(
     applied: bool = False,
 ) -> Candidate:
     start = datetime.datetime.combine(
-        nomination_round.opens_on + datetime.timedelta(days=rng.randint(0, 5)),
+        nomination_round.opens_on + datetime.timedelta(days=rng.randint(0, 2)),
         datetime.time(9),
         tzinfo=datetime.UTC,
     )
@@ -253,8 +341,10 @@ def _candidate_create(
             created_at=start.date(),
         )
     when = start
+    # Steps a few days apart, the latest no later than yesterday.
+    latest = timezone.now() - datetime.timedelta(days=1)
     for stage in path:
-        when += datetime.timedelta(days=rng.randint(2, 6))
+        when = min(when + datetime.timedelta(days=rng.randint(2, 6)), latest)
         CandidateStep.objects.create(
             candidate=candidate,
             from_stage=candidate.stage,

@@ -22,7 +22,7 @@ from accounts.models import Role, RoleAssignment, User
 from accounts.services import role_acknowledge, role_grant
 from confidentiality.models import AuditAction, AuditAudience
 from confidentiality.services import audit_event_record
-from demo.program import demo_program_ensure
+from demo.program import demo_program_ensure, role_held_for
 from demo.roster import (
     DEMO_ACCOUNTS,
     DEPARTMENTS,
@@ -56,6 +56,7 @@ class DemoLoadResult:
     scope_versions_added: int = 0
     demand_records_added: int = 0
     nomination_rounds_added: int = 0
+    hours_entries_added: int = 0
 
     @property
     def changed(self) -> bool:
@@ -99,7 +100,7 @@ def demo_organization_load(*, today: datetime.date | None = None) -> DemoLoadRes
     named = _named_people(plan)
     result.people_restored = _named_people_restore(named)
     result.accounts_added, result.accounts_restored = _demo_accounts_ensure(named)
-    result.roles_granted = _roles_ensure(named)
+    result.roles_granted = _roles_ensure(named, today=plan_day)
     program = demo_program_ensure(
         today=plan_day,
         named={key: person.staff_member for key, person in named.items()},
@@ -108,6 +109,7 @@ def demo_organization_load(*, today: datetime.date | None = None) -> DemoLoadRes
     result.scope_versions_added = program.scope_versions_added
     result.demand_records_added = program.demand_records_added
     result.nomination_rounds_added = program.nomination_rounds_added
+    result.hours_entries_added = program.hours_entries_added
     if result.changed:
         audit_event_record(
             actor=None,
@@ -272,22 +274,29 @@ def _sign_in_address_ensure(user: User) -> bool:
     return True
 
 
-def _roles_ensure(named: dict[str, _NamedStaffMember]) -> int:
-    """Grant each named person's roles unless they hold them today. How many granted."""
+def _roles_ensure(named: dict[str, _NamedStaffMember], *, today: datetime.date) -> int:
+    """Grant each named person's roles unless they hold them today. How many granted.
+
+    A first grant is dated back to when the demo program began (supporters
+    from its founding round, to when they were selected); a role put back
+    after someone revoked it starts today.
+    """
     granted = 0
     for person in named.values():
         for role in person.roles:
-            held = (
-                RoleAssignment.objects.current()
-                .filter(staff_member=person.staff_member, role=role)
-                .exists()
-            )
-            if held:
-                continue
-            assignment = RoleAssignment.objects.awaiting_acknowledgement().filter(
+            assignments = RoleAssignment.objects.filter(
                 staff_member=person.staff_member, role=role
-            ).first() or role_grant(
-                actor=None, staff_member=person.staff_member, role=role
+            )
+            if assignments.current().exists():
+                continue
+            first_grant = not assignments.exists()
+            assignment = assignments.awaiting_acknowledgement().first() or role_grant(
+                actor=None,
+                staff_member=person.staff_member,
+                role=role,
+                starts_on=today - role_held_for(person.planned.key)
+                if first_grant
+                else None,
             )
             if assignment.is_awaiting_acknowledgement:
                 # The demo director has accepted their time commitment already.

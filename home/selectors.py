@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.utils import timezone
 
 from accounts.models import Role
 from accounts.selectors import (
@@ -12,7 +13,14 @@ from accounts.selectors import (
 )
 from confidentiality import crypto, policy
 from organization.selectors import roster_summary
-from selection.selectors import nomination_round_current
+from scope.eligibility import scope_in_force
+from selection.models import CandidateStage
+from selection.selectors import (
+    nomination_round_current,
+    round_funnel,
+    supporter_coverage,
+)
+from team.selectors import director_hours_by_month, month_of
 from worker.selectors import background_work_summary
 
 ROLE_ORDER = [
@@ -34,7 +42,7 @@ class Panel:
 
 def home_panels_for(user) -> list[Panel]:
     roles = policy.roles_of(user)
-    panels = [_panel(role) for role in ROLE_ORDER if role in roles]
+    panels = [_panel(role, user) for role in ROLE_ORDER if role in roles]
     awaiting = list(appointments_awaiting(user))
     if awaiting:
         panels.insert(
@@ -59,29 +67,49 @@ def _staff_member(user) -> dict:
     return {"nomination_round": nomination_round_current(user)}
 
 
-def _panel(role: Role) -> Panel:
+def _panel(role: Role, user) -> Panel:
     builders = {
         Role.PROGRAM_DIRECTOR: _director,
         Role.PROGRAM_ADMINISTRATOR: _administrator,
-        Role.PEER_SUPPORTER: lambda: {},
-        Role.RISK_QUALITY: lambda: {},
-        Role.LEADERSHIP_VIEWER: lambda: {},
+        Role.PEER_SUPPORTER: lambda user: {},
+        Role.RISK_QUALITY: lambda user: {},
+        Role.LEADERSHIP_VIEWER: lambda user: {},
         Role.IT_ADMINISTRATOR: _it_administrator,
     }
     return Panel(
-        role=role, template=f"home/panels/{role.value}.html", context=builders[role]()
+        role=role,
+        template=f"home/panels/{role.value}.html",
+        context=builders[role](user),
     )
 
 
-def _director() -> dict:
-    return {"team": team_summary(), "roster": roster_summary()}
+def _director(user) -> dict:
+    nomination_round = nomination_round_current(user)
+    funnel = (
+        {step.stage: step.count for step in round_funnel(user, nomination_round)}
+        if nomination_round
+        else {}
+    )
+    this_month = month_of(timezone.localdate())
+    [hours] = director_hours_by_month(user, this_month, months=1)
+    return {
+        "team": team_summary(),
+        "roster": roster_summary(),
+        "scope": scope_in_force(),
+        "nomination_round": nomination_round,
+        "to_invite": funnel.get(CandidateStage.NOMINATED, 0)
+        + funnel.get(CandidateStage.APPLIED, 0),
+        "to_decide": funnel.get(CandidateStage.INTERVIEWED, 0),
+        "coverage_gaps": supporter_coverage().gaps,
+        "hours": hours,
+    }
 
 
-def _administrator() -> dict:
+def _administrator(user) -> dict:
     return {"roster": roster_summary()}
 
 
-def _it_administrator() -> dict:
+def _it_administrator(user) -> dict:
     return {
         "work": background_work_summary(),
         "without_mfa": role_holders_without_mfa().count(),

@@ -51,7 +51,7 @@ class ApplicationForm(forms.Form):
 class NomineeSearchForm(forms.Form):
     q = forms.CharField(
         label="Colleague's name",
-        required=False,
+        min_length=2,
         max_length=100,
         help_text="At least two letters of their first or last name.",
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),

@@ -18,6 +18,11 @@ from confidentiality.models import AuditAction, AuditEvent
 from demo.roster import demo_roster_plan
 from demo.services import DemoLoadResult, demo_organization_load
 from organization.models import Department, Profession, Site, StaffMember
+from scope.eligibility import scope_in_force
+from scope.models import DemandRecord, ScopeStatus, ScopeVersion
+from selection.models import Candidate, CandidateStage, Nomination, NominationRound
+from selection.selectors import supporter_coverage
+from team.models import HoursEntry
 
 DEMO_ROLES = {
     "director@demo.test": {Role.PROGRAM_DIRECTOR},
@@ -89,7 +94,66 @@ def snapshot() -> dict:
         "addresses": EmailAddress.objects.count(),
         "roles": RoleAssignment.objects.count(),
         "audit_events": AuditEvent.objects.count(),
+        "scope_versions": ScopeVersion.objects.count(),
+        "demand": DemandRecord.objects.count(),
+        "candidates": Candidate.objects.count(),
+        "nominations": Nomination.objects.count(),
+        "hours": HoursEntry.objects.count(),
     }
+
+
+# --- The program's history ---------------------------------------------------------------
+
+
+def test_the_demo_serves_physicians_and_has_scheduled_an_expansion(loaded):
+    in_force = scope_in_force()
+    assert in_force.name.startswith("Physicians")
+    later = ScopeVersion.objects.get(name="All health professionals")
+    assert later.status == ScopeStatus.SCHEDULED
+    assert later.effective_from > timezone.localdate()
+    assert ScopeVersion.objects.filter(status=ScopeStatus.PROPOSED).exists()
+
+
+def test_the_demo_director_has_acknowledged_a_time_commitment(loaded):
+    director = User.objects.get(email="director@demo.test")
+    assignment = RoleAssignment.objects.current().get(
+        staff_member=director.staff_member, role=Role.PROGRAM_DIRECTOR
+    )
+    assert assignment.committed_percent == 20
+    assert assignment.acknowledged_at is not None
+    assert HoursEntry.objects.filter(staff_member=director.staff_member).exists()
+
+
+def test_unmet_demand_comes_from_outside_the_scope(loaded):
+    unmet = DemandRecord.objects.filter(in_scope=False)
+    assert unmet.count() >= 10
+    assert not unmet.filter(profession__code="physician").exists()
+    assert DemandRecord.objects.filter(in_scope=True).exists()
+
+
+def test_a_past_round_with_erased_nominators_and_a_round_in_progress(loaded):
+    past, current = NominationRound.objects.order_by("opens_on")
+    assert past.status() == "closed"
+    assert past.nominators_erased_at is not None
+    assert not Nomination.objects.filter(round=past, nominator__isnull=False).exists()
+    assert set(past.candidates.values_list("stage", flat=True)) >= {
+        CandidateStage.IN_TRAINING,
+        CandidateStage.NOT_SELECTED,
+        CandidateStage.DECLINED,
+    }
+    assert current.is_open()
+    stages = set(current.candidates.values_list("stage", flat=True))
+    assert {CandidateStage.NOMINATED, CandidateStage.INVITED} <= stages
+    clinician = User.objects.get(email="clinician@demo.test")
+    assert Nomination.objects.filter(
+        round=current, nominator=clinician.staff_member
+    ).exists()
+
+
+def test_coverage_shows_at_least_one_gap(loaded):
+    coverage = supporter_coverage()
+    assert coverage.supporters >= 7
+    assert coverage.gaps >= 1
 
 
 # --- Demo mode only ------------------------------------------------------------------

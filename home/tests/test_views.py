@@ -1,6 +1,14 @@
+import datetime
+from decimal import Decimal
+
 import pytest
+from django.utils import timezone
 
 from accounts.models import Role
+from alongside.testing.cast import make_staff_member
+from selection.models import NominationRound
+from selection.services import nomination_make
+from team.models import HoursEntry
 
 ROLE_HEADINGS = {
     "director": "Your program",
@@ -42,3 +50,64 @@ def test_a_person_with_two_roles_sees_both_panels(cast, client_for):
 def test_home_pages_are_not_cached(cast, client_for):
     response = client_for(cast.clinician).get("/")
     assert "no-store" in response["Cache-Control"]
+
+
+# --- What needs the director ----------------------------------------------------------
+
+
+def test_the_director_is_told_when_nobody_is_eligible(cast, client_for):
+    cast.scope.delete()
+    content = client_for(cast.director).get("/").content.decode()
+    assert "Nobody is eligible for the program yet" in content
+
+
+def test_the_director_sees_who_waits_in_the_open_round(cast, client_for):
+    round_ = NominationRound.objects.create(
+        title="Spring",
+        opens_on=timezone.localdate(),
+        closes_on=timezone.localdate() + datetime.timedelta(days=7),
+        created_by=cast.director,
+    )
+    nomination_make(
+        nominator=cast.clinician,
+        nomination_round=round_,
+        nominee=make_staff_member(cast.org),
+    )
+    content = client_for(cast.director).get("/").content.decode()
+    assert "1 person is waiting to be invited in “Spring”" in content
+
+
+def test_the_director_is_warned_when_over_their_commitment(cast, client_for):
+    for day in range(1, 5):
+        HoursEntry.objects.create(
+            staff_member=cast.director.staff_member,
+            worked_on=timezone.localdate().replace(day=day),
+            hours=Decimal("12"),
+            activity="meetings",
+            created_by=cast.director,
+        )
+    content = client_for(cast.director).get("/").content.decode()
+    assert "You have logged 48 hours this month, more than the" in content
+
+
+def test_the_home_page_takes_a_fixed_number_of_queries(
+    cast, client_for, django_assert_max_num_queries
+):
+    for _ in range(30):
+        make_staff_member(cast.org)
+    client = client_for(cast.director)
+    client.get("/")
+    with django_assert_max_num_queries(24):
+        client.get("/")
+
+
+def test_a_clinician_is_invited_to_nominate_while_a_round_is_open(cast, client_for):
+    NominationRound.objects.create(
+        title="Spring",
+        opens_on=timezone.localdate(),
+        closes_on=timezone.localdate() + datetime.timedelta(days=7),
+        created_by=cast.director,
+    )
+    content = client_for(cast.clinician).get("/").content.decode()
+    assert "Nominate a colleague" in content
+    assert "Ask for support" in content
