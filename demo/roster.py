@@ -520,14 +520,20 @@ NAMED_PEOPLE = (
 
 DEMO_ACCOUNTS = (
     DemoAccount(
-        "director@demo.test", "director", "the team, the roster, what needs attention"
+        "director@demo.test",
+        "director",
+        "the team, supporter selection, the program's scope, what needs attention",
     ),
     DemoAccount(
         "admin@demo.test", "administrator", "roster imports, people, organization"
     ),
     DemoAccount("supporter1@demo.test", "supporter1", "their assignments"),
     DemoAccount("supporter2@demo.test", "supporter2", "their assignments"),
-    DemoAccount("clinician@demo.test", "clinician", "what any clinician sees"),
+    DemoAccount(
+        "clinician@demo.test",
+        "clinician",
+        "what any clinician sees: asking for support, nominating colleagues",
+    ),
     DemoAccount("leader@demo.test", "cwo", "aggregate results only"),
     DemoAccount("risk@demo.test", "risk", "where to record adverse events"),
     DemoAccount("it@demo.test", "it", "roles, system status, audit log"),
