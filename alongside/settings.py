@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "scope",
     "team",
     "selection",
+    "training",
     "home",
     "demo",
 ]

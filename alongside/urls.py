@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("scope.urls")),
     path("team/", include("team.urls")),
     path("", include("selection.urls")),
+    path("training/", include("training.urls")),
     path("", include("confidentiality.urls")),
     path("system/", include("worker.urls")),
     # Work e-mail comes from the roster (and links the account to it), so

@@ -109,6 +109,21 @@ class AuditAction(models.TextChoices):
     NOMINATORS_ERASED = "nomination.nominators_erased", "Nominators erased"
     SUPPORTER_APPLIED = "candidate.applied", "Applied to be a peer supporter"
     CANDIDATE_MOVED = "candidate.moved", "Candidate moved along the pipeline"
+    TRAINING_MODULE_CHANGED = "training_module.changed", "Training module changed"
+    SESSION_SCHEDULED = "training_session.scheduled", "Training session scheduled"
+    SESSION_CHANGED = "training_session.changed", "Training session changed"
+    SESSION_CANCELLED = "training_session.cancelled", "Training session cancelled"
+    ENROLMENT_CHANGED = "enrolment.changed", "Training enrolment changed"
+    ATTENDANCE_RECORDED = "attendance.recorded", "Attendance taken"
+    MODULE_COMPLETED = "module.completed", "Training module completed"
+    COMPETENCY_SIGNED_OFF = "competency.signed_off", "Competency signed off"
+    SUPPORTER_PAUSED = "supporter.paused", "Supporter paused"
+    SUPPORTER_RESUMED = "supporter.resumed", "Supporter back from a pause"
+    SUPPORTER_READINESS_CHANGED = (
+        "supporter.readiness_changed",
+        "Supporter readiness changed",
+    )
+    SESSION_FEEDBACK_GIVEN = "session_feedback.given", "Session feedback given"
 
 
 class AuditEvent(AppendOnlyModel):

@@ -22,6 +22,7 @@ from scope.eligibility import eligible_staff_members
 from scope.models import DemandRecord, ScopeVersion
 from selection.models import Candidate, Nomination, NominationRound
 from team.models import HoursEntry
+from training.models import Enrolment, TrainingSession
 
 PROGRAM_STAFF = frozenset({Role.PROGRAM_DIRECTOR, Role.PROGRAM_ADMINISTRATOR})
 
@@ -287,6 +288,96 @@ def access_own_hours_entry(user, entry_id) -> HoursEntry:
         raise Http404
 
 
+# --- Training --------------------------------------------------------------------------------
+
+
+def is_peer_supporter(user) -> bool:
+    return has_role(user, Role.PEER_SUPPORTER)
+
+
+def may_manage_training(user) -> bool:
+    """Program staff schedule sessions, enrol supporters and take attendance."""
+    return is_program_staff(user)
+
+
+def may_edit_curriculum(user) -> bool:
+    return has_role(user, Role.PROGRAM_DIRECTOR)
+
+
+def may_sign_off_competency(user) -> bool:
+    return has_role(user, Role.PROGRAM_DIRECTOR)
+
+
+def training_sessions_visible_to(user):
+    """Program staff and supporters see the training calendar; facilitators their sessions."""
+    if may_manage_training(user) or is_peer_supporter(user):
+        return TrainingSession.objects.all()
+    if user.is_authenticated and user.staff_member_id:
+        return TrainingSession.objects.filter(facilitator_id=user.staff_member_id)
+    return TrainingSession.objects.none()
+
+
+def access_training_session(user, session_id) -> TrainingSession:
+    try:
+        return (
+            training_sessions_visible_to(user)
+            .select_related("facilitator")
+            .get(pk=session_id)
+        )
+    except (TrainingSession.DoesNotExist, ValueError, TypeError):
+        raise Http404
+
+
+def may_take_attendance(user, session: TrainingSession) -> bool:
+    return may_manage_training(user) or (
+        user.is_authenticated and user.staff_member_id == session.facilitator_id
+    )
+
+
+def may_see_participants(user, session: TrainingSession) -> bool:
+    return may_take_attendance(user, session)
+
+
+def supporter_records_visible_to(user):
+    """Whose training record this person may open: program staff all supporters', anyone their own."""
+    if may_manage_training(user):
+        return StaffMember.objects.all()
+    if user.is_authenticated and user.staff_member_id:
+        return StaffMember.objects.filter(pk=user.staff_member_id)
+    return StaffMember.objects.none()
+
+
+def access_supporter_record(user, staff_member_id, *, purpose: str) -> StaffMember:
+    """A supporter's training record (progress, attendance, sign-off), witnessed."""
+    try:
+        staff_member = (
+            supporter_records_visible_to(user)
+            .select_related("profession", "department", "site")
+            .get(pk=staff_member_id)
+        )
+    except (StaffMember.DoesNotExist, ValueError, TypeError):
+        raise Http404
+    if staff_member.pk != user.staff_member_id:
+        access_event_record(
+            actor=user, obj=staff_member, subject=staff_member, purpose=purpose
+        )
+    return staff_member
+
+
+def access_enrolment(user, enrolment_id) -> Enrolment:
+    """An enrolment its holder or program staff may withdraw."""
+    try:
+        enrolment = Enrolment.objects.select_related("session", "staff_member").get(
+            pk=enrolment_id
+        )
+    except (Enrolment.DoesNotExist, ValueError, TypeError):
+        raise Http404
+    require(
+        may_manage_training(user) or enrolment.staff_member_id == user.staff_member_id
+    )
+    return enrolment
+
+
 # --- Selecting peer supporters ------------------------------------------------------------------
 
 
@@ -382,6 +473,49 @@ def access_nominee(user, staff_member_id) -> StaffMember:
             .get(pk=staff_member_id)
         )
     except (StaffMember.DoesNotExist, ValueError, TypeError):
+        raise Http404
+
+
+# --- Training feedback (training app, feedback) ---------------------------------------------------
+#
+# SessionFeedback rows are never listed or opened one by one, by anyone: there
+# is deliberately no ``session_feedback_visible_to``. The director reads them
+# only as suppressed totals (training.feedback.feedback_summary).
+
+
+def may_view_feedback(user) -> bool:
+    """Feedback totals are the director's. A facilitator, as such, never sees them.
+
+    The director may have facilitated some sessions; they still see only the
+    suppressed totals everyone's feedback goes into.
+    """
+    return has_role(user, Role.PROGRAM_DIRECTOR)
+
+
+def may_give_feedback(user, session) -> bool:
+    """Someone who attended, once attendance is taken, once, while feedback is open."""
+    from training.feedback import feedback_refusal
+
+    return feedback_refusal(user=user, session=session) is None
+
+
+def access_session_for_feedback(user, session_id):
+    """A session this person attended, to give feedback on it; 404 for anyone else.
+
+    Whether they may still give it (not yet given, still open) is
+    ``may_give_feedback``: their own attendance is not hidden from them.
+    """
+    from training.models import Attendance, TrainingSession
+
+    if not user.is_authenticated or user.staff_member_id is None:
+        raise Http404
+    try:
+        return TrainingSession.objects.get(
+            pk=session_id,
+            enrolments__staff_member_id=user.staff_member_id,
+            enrolments__attendance=Attendance.ATTENDED,
+        )
+    except (TrainingSession.DoesNotExist, ValueError, TypeError):
         raise Http404
 
 

@@ -32,6 +32,7 @@ from demo.roster import (
     PlannedPerson,
     demo_roster_plan,
 )
+from demo.training import demo_training_ensure
 from organization.models import Department, Profession, Site, StaffMember
 
 _ADDED, _RESTORED, _UNCHANGED = "added", "restored", "unchanged"
@@ -57,6 +58,7 @@ class DemoLoadResult:
     demand_records_added: int = 0
     nomination_rounds_added: int = 0
     hours_entries_added: int = 0
+    training_sessions_added: int = 0
 
     @property
     def changed(self) -> bool:
@@ -110,6 +112,11 @@ def demo_organization_load(*, today: datetime.date | None = None) -> DemoLoadRes
     result.demand_records_added = program.demand_records_added
     result.nomination_rounds_added = program.nomination_rounds_added
     result.hours_entries_added = program.hours_entries_added
+    result.training_sessions_added = demo_training_ensure(
+        today=plan_day,
+        named={key: person.staff_member for key, person in named.items()},
+        director=User.objects.get(staff_member=named["director"].staff_member),
+    )
     if result.changed:
         audit_event_record(
             actor=None,

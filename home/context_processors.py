@@ -22,6 +22,8 @@ def _items(request) -> list[NavigationItem]:
         ("Home", "home", True),
         ("Team", "team", policy.may_view_team(user)),
         ("Selection", "selection", policy.may_run_selection(user)),
+        ("Training", "training_overview", policy.may_manage_training(user)),
+        ("Your training", "my_training", policy.is_peer_supporter(user)),
         ("Scope", "scope", policy.may_view_scope(user)),
         ("People", "roster", policy.may_manage_roster(user)),
         (

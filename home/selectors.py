@@ -21,6 +21,11 @@ from selection.selectors import (
     supporter_coverage,
 )
 from team.selectors import director_hours_by_month, month_of
+from training.selectors import (
+    next_enrolment_of,
+    sessions_awaiting_attendance,
+    standing_of,
+)
 from worker.selectors import background_work_summary
 
 ROLE_ORDER = [
@@ -71,7 +76,7 @@ def _panel(role: Role, user) -> Panel:
     builders = {
         Role.PROGRAM_DIRECTOR: _director,
         Role.PROGRAM_ADMINISTRATOR: _administrator,
-        Role.PEER_SUPPORTER: lambda user: {},
+        Role.PEER_SUPPORTER: _supporter,
         Role.RISK_QUALITY: lambda user: {},
         Role.LEADERSHIP_VIEWER: lambda user: {},
         Role.IT_ADMINISTRATOR: _it_administrator,
@@ -106,7 +111,17 @@ def _director(user) -> dict:
 
 
 def _administrator(user) -> dict:
-    return {"roster": roster_summary()}
+    return {
+        "roster": roster_summary(),
+        "awaiting_attendance": sessions_awaiting_attendance(user),
+    }
+
+
+def _supporter(user) -> dict:
+    return {
+        "standing": standing_of(user.staff_member),
+        "next_session": next_enrolment_of(user.staff_member),
+    }
 
 
 def _it_administrator(user) -> dict:

@@ -10,7 +10,7 @@ from django.core.mail.message import make_msgid
 from django.db import transaction
 from django.utils import timezone
 
-from outbox.models import OutboundEmail
+from outbox.models import CalendarMethod, OutboundEmail
 from worker.claiming import describe_error
 from worker.services import due_work_purge
 
@@ -30,6 +30,8 @@ def email_queue(
     purpose: str,
     body_html: str = "",
     due_at: datetime.datetime | None = None,
+    calendar: str = "",
+    calendar_method: str = "",
 ) -> OutboundEmail:
     """Put one message in the outbox; the worker sends it.
 
@@ -39,15 +41,29 @@ def email_queue(
 
     Subjects are part of what a mail server, a phone's lock screen and a
     shared inbox show: callers must keep them neutral ("Touching base").
+
+    ``calendar`` (an iCalendar object) and ``calendar_method`` (REQUEST or
+    CANCEL, the iTIP method inside it) come together or not at all: the
+    message then carries the calendar as an invitation (see email_send).
     """
     if "\n" in subject or "\r" in subject:
         raise ValidationError({"subject": "A subject must be a single line."})
+    if calendar_method not in {"", *CalendarMethod.values}:
+        raise ValidationError(
+            {"calendar_method": "A calendar is sent as REQUEST or CANCEL."}
+        )
+    if bool(calendar) != bool(calendar_method):
+        raise ValidationError(
+            {"calendar_method": "A calendar and its method come together."}
+        )
     email = OutboundEmail(
         recipient=recipient,
         subject=subject,
         body_text=body_text,
         body_html=body_html,
         purpose=purpose,
+        calendar=calendar,
+        calendar_method=calendar_method,
         due_at=due_at or timezone.now(),
         message_id=make_msgid(domain=_sender_domain()),
         max_attempts=EMAIL_MAX_ATTEMPTS,
@@ -65,10 +81,17 @@ def email_send(email: OutboundEmail) -> dict:
     recognised as one by the mail systems that receive it.
 
     The body is cleared after sending: links in it (password resets, single-use
-    survey links) should not outlive their delivery in our database.
+    survey links) should not outlive their delivery in our database. So is
+    the calendar, which names the recipient as an attendee.
+
+    A calendar goes twice, the way Outlook, Google Calendar and Apple Mail
+    send and expect an invitation: as a ``text/calendar; method=...``
+    alternative to the text (what mail clients turn into an invitation with
+    buttons) and as an ``invite.ics`` attachment (for clients that only
+    offer attachments to open).
     """
     message_id = email.message_id or make_msgid(domain=_sender_domain())
-    message = EmailMultiAlternatives(
+    message = _OutboxMessage(
         subject=email.subject,
         body=email.body_text,
         from_email=settings.DEFAULT_FROM_EMAIL,
@@ -77,6 +100,10 @@ def email_send(email: OutboundEmail) -> dict:
     )
     if email.body_html:
         message.attach_alternative(email.body_html, "text/html")
+    if email.calendar:
+        message.calendar_method = email.calendar_method
+        message.attach_alternative(email.calendar, "text/calendar")
+        message.attach("invite.ics", email.calendar.encode(), "application/ics")
     try:
         message.send()
     except Exception as error:  # noqa: BLE001 - recorded without the address
@@ -86,7 +113,33 @@ def email_send(email: OutboundEmail) -> dict:
         "message_id": message_id,
         "body_text": "",
         "body_html": "",
+        "calendar": "",
     }
+
+
+class _OutboxMessage(EmailMultiAlternatives):
+    """A message whose ``text/calendar`` alternative names its iTIP method.
+
+    Django takes an alternative's type without parameters, but calendar
+    clients look for ``method=REQUEST`` (or CANCEL) on the part's
+    Content-Type before they treat it as an invitation; it is added here.
+    """
+
+    calendar_method = ""
+
+    def message(self, **kwargs):
+        msg = super().message(**kwargs)
+        if self.calendar_method:
+            for part in msg.walk():
+                if (
+                    part.get_content_type() == "text/calendar"
+                    and not part.is_attachment()
+                ):
+                    part.replace_header(
+                        "Content-Type",
+                        f"text/calendar; method={self.calendar_method}; charset=utf-8",
+                    )
+        return msg
 
 
 class EmailNotSent(Exception):

@@ -14,6 +14,10 @@ class ProgramSettingsForm(forms.ModelForm):
             "supporters_per_100_eligible",
             "assumed_requests_per_100_per_year",
             "nominator_identity_kept_days",
+            "ongoing_meeting_cadence",
+            "meetings_missed_allowed",
+            "competency_sign_off_required",
+            "reminder_hours_before",
         ]
         widgets = {
             "program_contact": forms.Textarea(attrs={"rows": 4}),

@@ -18,6 +18,13 @@ DEFAULT_OUT_OF_SCOPE_MESSAGE = (
 )
 
 
+class MeetingCadence(models.TextChoices):
+    WEEKLY = "weekly", "Every week"
+    FORTNIGHTLY = "fortnightly", "Every two weeks"
+    MONTHLY = "monthly", "Every month"
+    QUARTERLY = "quarterly", "Every three months"
+
+
 class ProgramSettings(models.Model):
     """One row: the director's settings for the program (see program.selectors)."""
 
@@ -71,6 +78,32 @@ class ProgramSettings(models.Model):
             "Days after a nomination round closes before who nominated whom is "
             "erased; the counts remain."
         ),
+    )
+    ongoing_meeting_cadence = models.CharField(
+        max_length=16,
+        choices=MeetingCadence.choices,
+        default=MeetingCadence.MONTHLY,
+        help_text="How often peer supporters meet for ongoing training.",
+    )
+    meetings_missed_allowed = models.PositiveSmallIntegerField(
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text=(
+            "A supporter who misses more ongoing meetings than this in a row is "
+            "due a refresher and is not assigned until they attend one."
+        ),
+    )
+    competency_sign_off_required = models.BooleanField(
+        default=True,
+        help_text=(
+            "Supporters also need the director's competency sign-off (for example "
+            "after a role-play) before they are assigned."
+        ),
+    )
+    reminder_hours_before = models.PositiveSmallIntegerField(
+        default=24,
+        validators=[MinValueValidator(1), MaxValueValidator(168)],
+        help_text="How long before a training session participants get a reminder.",
     )
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(

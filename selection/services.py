@@ -333,6 +333,34 @@ def candidate_move(
     return step
 
 
+@transaction.atomic
+def candidate_training_start(*, actor: User, staff_member: StaffMember) -> bool:
+    """A selected candidate enrolled in training moves to "in training". Whether one moved.
+
+    Called by the training services when a supporter is enrolled in a
+    training session, whoever enrolled them.
+    """
+    candidate = (
+        Candidate.objects.select_for_update()
+        .filter(staff_member=staff_member, stage=CandidateStage.SELECTED)
+        .order_by("-stage_changed_at")
+        .first()
+    )
+    if candidate is None:
+        return False
+    _step_record(candidate, CandidateStage.IN_TRAINING, decided_by=actor, note="")
+    candidate.save()
+    audit_event_record(
+        actor=actor,
+        action=AuditAction.CANDIDATE_MOVED,
+        obj=candidate,
+        subject=staff_member,
+        audience=AuditAudience.PROGRAM,
+        details={"from": CandidateStage.SELECTED, "to": CandidateStage.IN_TRAINING},
+    )
+    return True
+
+
 def _peer_supporter_role_grant(actor: User, staff_member: StaffMember) -> None:
     holds_role = (
         RoleAssignment.objects.current()

@@ -32,6 +32,7 @@ RECURRING_TASKS = [
     RecurringTask(kind="outbox.purge_sent", every=datetime.timedelta(days=1)),
     RecurringTask(kind="worker.purge_finished", every=datetime.timedelta(days=1)),
     RecurringTask(kind="selection.erase_nominators", every=datetime.timedelta(days=1)),
+    RecurringTask(kind="training.refresh_standings", every=datetime.timedelta(days=1)),
 ]
 
 

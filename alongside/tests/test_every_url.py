@@ -18,6 +18,7 @@ from alongside.testing.cast import make_staff_member
 from organization.models import RosterImport
 from selection.models import NominationRound
 from selection.services import nomination_make
+from training.models import Enrolment, TrainingModule, TrainingSession
 
 VIEWERS = (
     "anon",
@@ -39,6 +40,9 @@ EVERYONE = statuses(200)
 SIGNED_IN = statuses(200, anon=302)
 PROGRAM_STAFF = statuses(404, anon=302, director=200, administrator=200)
 DIRECTOR_ONLY = statuses(404, anon=302, director=200)
+SUPPORTERS_AND_PROGRAM_STAFF = statuses(
+    404, anon=302, director=200, administrator=200, supporter=200
+)
 SIGNED_OUT_ONLY = statuses(302, anon=200)
 NOT_FOUND_FOR_ALL = statuses(404)
 # The cast's clinician holds no role, so has no second factor set up.
@@ -99,6 +103,50 @@ TABLE: dict[str, Entry] = {
     "program_hours": Entry(PROGRAM_STAFF),
     "hours_remove": Entry(
         statuses(404, anon=302, director=302), kwargs="director_hours", method="post"
+    ),
+    # Training: session feedback (training app, feedback_urls)
+    # Only someone who attended may answer (the cast's supporter did); the
+    # totals are the director's alone, even for a facilitator.
+    "session_feedback": Entry(
+        statuses(404, anon=302, supporter=200), kwargs="attended_session"
+    ),
+    "feedback_summary": Entry(DIRECTOR_ONLY),
+    # Training: curriculum, sessions, readiness (training app)
+    "training_overview": Entry(PROGRAM_STAFF),
+    "curriculum": Entry(PROGRAM_STAFF),
+    "training_module_new": Entry(DIRECTOR_ONLY),
+    "training_module_edit": Entry(DIRECTOR_ONLY, kwargs="training_module"),
+    "session_new": Entry(PROGRAM_STAFF),
+    # The cast's director facilitates: the session page is theirs, program
+    # staff's and every supporter's (to enrol); nobody else's.
+    "session_detail": Entry(SUPPORTERS_AND_PROGRAM_STAFF, kwargs="training_session"),
+    "session_edit": Entry(PROGRAM_STAFF, kwargs="training_session"),
+    "session_cancel": Entry(
+        statuses(404, anon=302, director=302, administrator=302),
+        kwargs="training_session",
+        method="post",
+    ),
+    "session_enrol": Entry(
+        statuses(404, anon=302, director=302, administrator=302, supporter=302),
+        kwargs="training_session",
+        method="post",
+    ),
+    "session_attendance": Entry(
+        statuses(404, anon=302, director=302, administrator=302),
+        kwargs="training_session",
+        method="post",
+    ),
+    "enrolment_withdraw": Entry(
+        statuses(404, anon=302, director=302, administrator=302, supporter=302),
+        kwargs="supporters_enrolment",
+        method="post",
+    ),
+    "my_training": Entry(statuses(404, anon=302, supporter=200)),
+    "my_training_pause": Entry(statuses(404, anon=302, supporter=302), method="post"),
+    "my_training_resume": Entry(statuses(404, anon=302, supporter=302), method="post"),
+    "supporter_training_record": Entry(PROGRAM_STAFF, kwargs="supporter_entry"),
+    "competency_sign_off": Entry(
+        statuses(404, anon=302, director=302), kwargs="supporter_entry", method="post"
     ),
     # Selecting peer supporters (selection app)
     "selection": Entry(PROGRAM_STAFF),
@@ -193,10 +241,50 @@ SUBJECTS = {
             created_by=cast.director,
         ).pk
     },
+    "training_module": lambda cast: {"module_id": TrainingModule.objects.first().pk},
+    "training_session": lambda cast: {"session_id": training_session(cast).pk},
+    "supporters_enrolment": lambda cast: {
+        "enrolment_id": Enrolment.objects.create(
+            session=training_session(cast), staff_member=cast.supporter.staff_member
+        ).pk
+    },
+    "supporter_entry": lambda cast: {"staff_member_id": cast.supporter.staff_member_id},
+    "attended_session": lambda cast: {
+        "session_id": Enrolment.objects.create(
+            session=TrainingSession.objects.create(
+                title="Listening well",
+                starts_at=timezone.now() - datetime.timedelta(hours=4),
+                ends_at=timezone.now() - datetime.timedelta(hours=1),
+                modality="in_person",
+                room="Education Centre, room 2",
+                facilitator=cast.director.staff_member,
+                created_by=cast.director,
+                attendance_taken_at=timezone.now(),
+            ),
+            staff_member=cast.supporter.staff_member,
+            attendance="attended",
+        ).session_id
+    },
     "reset_key": lambda cast: {"uidb36": "1", "key": "not-a-real-key"},
     "confirmation_key": lambda cast: {"key": "not-a-real-key"},
     "unknown_provider": lambda cast: {"provider_id": "nowhere"},
 }
+
+
+def training_session(cast):
+    starts_at = timezone.now() + datetime.timedelta(days=3)
+    return TrainingSession.objects.get_or_create(
+        title="Listening",
+        defaults={
+            "starts_at": starts_at,
+            "ends_at": starts_at + datetime.timedelta(hours=2),
+            "modality": "in_person",
+            "room": "Room 4",
+            "private_setting_confirmed": True,
+            "facilitator": cast.director.staff_member,
+            "created_by": cast.director,
+        },
+    )[0]
 
 
 def open_round(cast):

@@ -23,6 +23,12 @@ from scope.models import DemandRecord, ScopeStatus, ScopeVersion
 from selection.models import Candidate, CandidateStage, Nomination, NominationRound
 from selection.selectors import supporter_coverage
 from team.models import HoursEntry
+from training.models import (
+    Readiness,
+    SessionFeedback,
+    SupporterStanding,
+    TrainingSession,
+)
 
 DEMO_ROLES = {
     "director@demo.test": {Role.PROGRAM_DIRECTOR},
@@ -99,6 +105,7 @@ def snapshot() -> dict:
         "candidates": Candidate.objects.count(),
         "nominations": Nomination.objects.count(),
         "hours": HoursEntry.objects.count(),
+        "training_sessions": TrainingSession.objects.count(),
     }
 
 
@@ -148,6 +155,20 @@ def test_a_past_round_with_erased_nominators_and_a_round_in_progress(loaded):
     assert Nomination.objects.filter(
         round=current, nominator=clinician.staff_member
     ).exists()
+
+
+def test_supporters_stand_in_every_state_after_a_realistic_training_history(loaded):
+    standings = dict(
+        SupporterStanding.objects.values_list("staff_member__first_name", "status")
+    )
+    assert standings["Daniel"] == Readiness.ACTIVE  # supporter1@demo.test
+    assert standings["Sofia"] == Readiness.ACTIVE  # supporter2@demo.test
+    assert standings["Aisha"] == Readiness.REFRESHER_DUE
+    assert standings["Hannah"] == Readiness.AWAITING_SIGN_OFF
+    assert standings["Kenji"] == Readiness.IN_TRAINING
+    assert standings["Farah"] == Readiness.PAUSED
+    assert TrainingSession.objects.filter(starts_at__gt=timezone.now()).count() == 2
+    assert SessionFeedback.objects.count() >= 20
 
 
 def test_coverage_shows_at_least_one_gap(loaded):

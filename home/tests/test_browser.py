@@ -43,6 +43,7 @@ def test_the_director_signs_in_with_a_second_factor_and_finds_the_program(
             "Home",
             "Team",
             "Selection",
+            "Training",
             "Scope",
             "People",
             "Organization",

@@ -107,6 +107,87 @@ def test_the_worker_sends_a_message_through_djangos_mailer(settings):
     assert (email.body_text, email.body_html) == ("", "")
 
 
+CALENDAR = (
+    "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Test//EN\r\nMETHOD:{method}\r\n"
+    "BEGIN:VEVENT\r\nUID:session-1@alongside\r\nDTSTAMP:20270301T120000Z\r\n"
+    "DTSTART:20270315T140000Z\r\nSUMMARY:Listening, with care\r\n"
+    "END:VEVENT\r\nEND:VCALENDAR\r\n"
+)
+
+
+def mime_parts(sent) -> dict[str, object]:
+    """The sent message as MIME, its parts by content type."""
+    return {part.get_content_type(): part for part in sent.message().walk()}
+
+
+@pytest.mark.parametrize("method", ["REQUEST", "CANCEL"])
+def test_a_calendar_goes_as_an_invitation_part_and_an_ics_attachment(method):
+    calendar = CALENDAR.format(method=method)
+    queue(
+        subject="Invitation: Listening, 15 Mar",
+        purpose="training_invitation",
+        calendar=calendar,
+        calendar_method=method,
+    )
+    assert run_worker_once() == 1
+    [sent] = mail.outbox
+    parts = mime_parts(sent)
+    assert list(parts) == [
+        "multipart/mixed",
+        "multipart/alternative",
+        "text/plain",
+        "text/calendar",
+        "application/ics",
+    ]
+    invitation = parts["text/calendar"]
+    assert invitation["Content-Type"].params == {"method": method, "charset": "utf-8"}
+    assert not invitation.is_attachment()
+    assert invitation.get_content().replace("\r\n", "\n") == calendar.replace(
+        "\r\n", "\n"
+    )
+    attachment = parts["application/ics"]
+    assert attachment.is_attachment()
+    assert attachment.get_filename() == "invite.ics"
+    assert attachment.get_content() == calendar.encode()
+    assert "check in" in sent.body
+
+
+def test_a_message_without_a_calendar_has_no_calendar_part():
+    queue()
+    run_worker_once()
+    [sent] = mail.outbox
+    assert sent.attachments == []
+    assert "text/calendar" not in mime_parts(sent)
+
+
+def test_the_calendar_is_cleared_with_the_bodies_after_sending():
+    email = queue(calendar=CALENDAR.format(method="REQUEST"), calendar_method="REQUEST")
+    assert email.calendar.startswith("BEGIN:VCALENDAR")
+    run_worker_once()
+    email.refresh_from_db()
+    assert email.status == DueStatus.DONE
+    assert (email.body_text, email.body_html, email.calendar) == ("", "", "")
+    assert email.calendar_method == "REQUEST"
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"calendar": CALENDAR.format(method="PUBLISH"), "calendar_method": "PUBLISH"},
+        {"calendar": CALENDAR.format(method="REQUEST"), "calendar_method": "request"},
+        {"calendar": CALENDAR.format(method="REQUEST")},
+        {"calendar_method": "CANCEL"},
+    ],
+)
+def test_email_queue_refuses_a_calendar_without_request_or_cancel_as_its_method(
+    fields,
+):
+    with pytest.raises(ValidationError) as refused:
+        queue(**fields)
+    assert "calendar_method" in refused.value.message_dict
+    assert not OutboundEmail.objects.exists()
+
+
 def test_when_the_mail_server_is_down_the_message_waits_and_is_retried(
     settings, mail_server_down
 ):

@@ -25,6 +25,10 @@ def test_the_director_changes_the_settings(cast, client_for):
         "supporters_per_100_eligible",
         "assumed_requests_per_100_per_year",
         "nominator_identity_kept_days",
+        "ongoing_meeting_cadence",
+        "meetings_missed_allowed",
+        "competency_sign_off_required",
+        "reminder_hours_before",
     }
     response = client.post(
         reverse("program_settings"),

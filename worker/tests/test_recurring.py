@@ -22,11 +22,12 @@ def test_every_recurring_task_has_a_handler():
         assert handler_for(recurring.kind)
 
 
-def test_the_purges_and_the_nominator_erasure_recur_daily():
+def test_the_maintenance_tasks_recur_daily():
     assert {(r.kind, r.every) for r in RECURRING_TASKS} == {
         ("outbox.purge_sent", datetime.timedelta(days=1)),
         ("worker.purge_finished", datetime.timedelta(days=1)),
         ("selection.erase_nominators", datetime.timedelta(days=1)),
+        ("training.refresh_standings", datetime.timedelta(days=1)),
     }
 
 
