@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from organization.models import StaffMember
+from training.curriculum import default_curriculum_load
 from training.models import (
     Attendance,
     CompetencySignOff,
@@ -50,6 +51,7 @@ def demo_training_ensure(
     if TrainingSession.objects.exists():
         return 0
     rng = random.Random(SEED)  # noqa: S311 - a reproducible demo, nothing secret
+    default_curriculum_load(TrainingModule)
     core = list(TrainingModule.objects.filter(is_core=True, is_retired=False))
     facilitator = director.staff_member
     founders = [named[key] for key in FOUNDERS if key in named]

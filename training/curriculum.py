@@ -2,6 +2,7 @@
 
 Loaded by a data migration into an empty curriculum; the director edits it
 from then on. Each module: title, summary, objectives (one per line).
+Changing these texts changes what new installations start with, nothing else.
 """
 
 DEFAULT_MODULES = [
@@ -78,3 +79,23 @@ DEFAULT_MODULES = [
         "Keep your own coping strategies in practice",
     ),
 ]
+
+
+def default_curriculum_load(module_model) -> int:
+    """Put the default modules into an empty curriculum; how many were added.
+
+    Takes the model class so the data migration can pass its historical model.
+    """
+    if module_model.objects.exists():
+        return 0
+    module_model.objects.bulk_create(
+        module_model(
+            title=title,
+            summary=summary,
+            objectives=objectives,
+            is_core=True,
+            sort_order=position * 10,
+        )
+        for position, (title, summary, objectives) in enumerate(DEFAULT_MODULES, 1)
+    )
+    return len(DEFAULT_MODULES)

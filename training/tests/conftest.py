@@ -3,12 +3,14 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from training.curriculum import default_curriculum_load
 from training.models import Modality, SessionKind, TrainingModule, TrainingSession
 
 
 @pytest.fixture
 def core_modules(db) -> list[TrainingModule]:
-    """The default curriculum, loaded by the data migration."""
+    """The default curriculum (loaded by the data migration; again if a test emptied it)."""
+    default_curriculum_load(TrainingModule)
     return list(TrainingModule.objects.filter(is_core=True))
 
 

@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from alongside.testing.mfa import totp_code
 from outbox.models import OutboundEmail
+from training.curriculum import default_curriculum_load
 from training.models import TrainingModule, TrainingSession
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -30,6 +31,8 @@ def test_a_supporter_is_trained_from_scheduling_to_active(
     live_cast, live_server, browser
 ):
     cast, base_url = live_cast, live_server.url
+    # Transactional tests empty the database between them, data migrations included.
+    default_curriculum_load(TrainingModule)
 
     administrator = signed_in(browser, base_url, cast.administrator)
     administrator.get_by_role("link", name="Training", exact=True).click()
