@@ -184,15 +184,23 @@ def supporter_record(staff_member: StaffMember) -> SupporterRecord:
 
 
 def open_sessions_for(user, staff_member: StaffMember) -> list[TrainingSession]:
-    """Upcoming sessions a supporter could join: not full or with a waiting list, not theirs."""
-    mine = Enrolment.objects.filter(staff_member=staff_member).exclude(
-        status=EnrolmentStatus.WITHDRAWN
+    """Upcoming training sessions a supporter could join: ones that teach them something new."""
+    mine = set(
+        Enrolment.objects.filter(staff_member=staff_member)
+        .exclude(status=EnrolmentStatus.WITHDRAWN)
+        .values_list("session_id", flat=True)
+    )
+    completed = set(
+        ModuleCompletion.objects.filter(staff_member=staff_member).values_list(
+            "module_id", flat=True
+        )
     )
     return [
         session
         for session in upcoming_sessions(user)
         if session.kind == SessionKind.TRAINING
-        and session.pk not in set(mine.values_list("session_id", flat=True))
+        and session.pk not in mine
+        and any(module.pk not in completed for module in session.modules.all())
     ]
 
 

@@ -217,3 +217,19 @@ def test_a_waiting_list_place_shows_on_the_session_page(cast, client_for, make_s
     )
     page = client.get(reverse("session_detail", args=[session.pk])).content.decode()
     assert "You are on the waiting list" in page
+
+
+def test_a_trained_supporter_is_not_offered_sessions_on_what_they_know(
+    cast, client_for, make_session, core_modules
+):
+    supporter = cast.supporter.staff_member
+    done = make_session(days=-3, modules=core_modules[:1])
+    Enrolment.objects.create(session=done, staff_member=supporter)
+    services.attendance_record(
+        actor=cast.director, session=done, attended_ids=[supporter.pk]
+    )
+    make_session(days=4, modules=core_modules[:1], title="Listening again")
+    make_session(days=5, modules=core_modules[1:3], title="Questions and sharing")
+    page = client_for(cast.supporter).get(reverse("my_training")).content.decode()
+    assert "Questions and sharing" in page
+    assert "Listening again" not in page
