@@ -74,6 +74,9 @@ INSTALLED_APPS = [
     "team",
     "selection",
     "training",
+    "events",
+    "outreach",
+    "api",
     "home",
     "demo",
 ]
@@ -359,3 +362,14 @@ ORGANIZATION_NAME = env_str(
 )
 # Links in e-mail (invitations, reminders) are made from this address.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# --- The event-ingest API (/api/v1/; see docs/api.md) --------------------------------------------
+# A request body larger than this is refused (413) before it is parsed.
+API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 256 * 1024, minimum=1024)
+# Requests per API key per clock minute (429 beyond it); counted in the cache.
+API_RATE_LIMIT_PER_MINUTE = env_int("API_RATE_LIMIT_PER_MINUTE", 120, minimum=1)
+# The FHIR identifier systems that name a person's employee id and NPI.
+FHIR_EMPLOYEE_ID_SYSTEM = env_str(
+    "FHIR_EMPLOYEE_ID_SYSTEM", "urn:alongside:employee-id"
+)
+FHIR_NPI_SYSTEM = env_str("FHIR_NPI_SYSTEM", "http://hl7.org/fhir/sid/us-npi")

@@ -13,6 +13,10 @@ urlpatterns = [
     path("team/", include("team.urls")),
     path("", include("selection.urls")),
     path("training/", include("training.urls")),
+    path("events/", include("events.urls")),
+    path("", include("outreach.urls")),
+    path("api/v1/", include("api.urls")),
+    path("system/api-keys/", include("api.key_urls")),
     path("", include("confidentiality.urls")),
     path("system/", include("worker.urls")),
     # Work e-mail comes from the roster (and links the account to it), so

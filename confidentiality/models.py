@@ -124,6 +124,20 @@ class AuditAction(models.TextChoices):
         "Supporter readiness changed",
     )
     SESSION_FEEDBACK_GIVEN = "session_feedback.given", "Session feedback given"
+    TRIGGER_TYPE_CHANGED = "trigger_type.changed", "Trigger catalogue changed"
+    EVENT_RECORDED = "event.recorded", "Adverse event recorded"
+    EVENT_LITIGATION_NOTICED = (
+        "event.litigation_noticed",
+        "Notice of litigation recorded",
+    )
+    API_KEY_CREATED = "api_key.created", "API key created"
+    API_KEY_REVOKED = "api_key.revoked", "API key revoked"
+    REFERRAL_MADE = "referral.made", "Referral made"
+    OFFER_CREATED = "offer.created", "Outreach offer created"
+    OFFER_ASSIGNED = "offer.assigned", "Outreach offer assigned"
+    OFFER_MOVED = "offer.moved", "Outreach offer moved on"
+    ON_CALL_CHANGED = "on_call.changed", "On-call availability changed"
+    SUPPORTER_PROFILE_CHANGED = "supporter_profile.changed", "Supporter profile changed"
 
 
 class AuditEvent(AppendOnlyModel):

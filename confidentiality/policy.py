@@ -15,9 +15,12 @@ from django.db.models import Q
 from django.http import Http404
 
 from accounts.models import Role, RoleAssignment
+from api.models import ApiKey
 from confidentiality.models import AccessEvent, AuditAudience, AuditEvent
 from confidentiality.services import access_event_record
+from events.models import AdverseEvent
 from organization.models import RosterImport, StaffMember
+from outreach.models import OutreachOffer
 from scope.eligibility import eligible_staff_members
 from scope.models import DemandRecord, ScopeVersion
 from selection.models import Candidate, Nomination, NominationRound
@@ -376,6 +379,115 @@ def access_enrolment(user, enrolment_id) -> Enrolment:
         may_manage_training(user) or enrolment.staff_member_id == user.staff_member_id
     )
     return enrolment
+
+
+# --- Adverse events, referrals and outreach ------------------------------------------------
+
+
+def may_record_events(user) -> bool:
+    return has_role(user, Role.RISK_QUALITY)
+
+
+def may_configure_triggers(user) -> bool:
+    return has_role(user, Role.PROGRAM_DIRECTOR)
+
+
+def may_manage_api_keys(user) -> bool:
+    return has_role(user, Role.IT_ADMINISTRATOR)
+
+
+def may_run_outreach(user) -> bool:
+    """Program staff see every offer, assign and reassign, and close offers."""
+    return is_program_staff(user)
+
+
+def events_visible_to(user):
+    """Risk & quality staff and program staff see events; never what follows for risk staff."""
+    if may_record_events(user) or is_program_staff(user):
+        return AdverseEvent.objects.all()
+    return AdverseEvent.objects.none()
+
+
+def access_event(user, event_id) -> AdverseEvent:
+    try:
+        return (
+            events_visible_to(user)
+            .select_related("trigger_type", "unit", "site")
+            .get(pk=event_id)
+        )
+    except (AdverseEvent.DoesNotExist, ValueError, TypeError):
+        raise Http404
+
+
+def offers_visible_to(user):
+    """Program staff see every offer; a supporter the offers assigned to them."""
+    if may_run_outreach(user):
+        return OutreachOffer.objects.all()
+    if is_peer_supporter(user):
+        return OutreachOffer.objects.filter(supporter_id=user.staff_member_id)
+    return OutreachOffer.objects.none()
+
+
+def access_offer(user, offer_id, *, purpose: str) -> OutreachOffer:
+    """One offer, witnessed: the person it is about can see who opened it."""
+    try:
+        offer = (
+            offers_visible_to(user)
+            .select_related(
+                "person__profession",
+                "person__department",
+                "person__site",
+                "supporter",
+                "trigger_type",
+                "event",
+                "referral",
+            )
+            .get(pk=offer_id)
+        )
+    except (OutreachOffer.DoesNotExist, ValueError, TypeError):
+        raise Http404
+    access_event_record(actor=user, obj=offer, subject=offer.person, purpose=purpose)
+    return offer
+
+
+def colleagues_findable_by(user, *, query: str):
+    """Colleagues someone may refer for support: active staff, found by name, ten at a time.
+
+    Not limited to the program's scope: a colleague outside it is answered
+    and counted as unmet demand, not hidden.
+    """
+    query = query.strip()
+    if len(query) < 2 or not user.is_authenticated or user.staff_member_id is None:
+        return StaffMember.objects.none()
+    people = StaffMember.objects.filter(is_active=True).exclude(pk=user.staff_member_id)
+    for term in query.split():
+        people = people.filter(
+            Q(first_name__icontains=term) | Q(last_name__icontains=term)
+        )
+    return people.select_related("profession", "department").order_by(
+        "last_name", "first_name", "pk"
+    )[:10]
+
+
+def access_colleague(user, staff_member_id) -> StaffMember:
+    """A colleague's directory entry, to refer them (name, profession, department)."""
+    if not user.is_authenticated or user.staff_member_id is None:
+        raise Http404
+    try:
+        return (
+            StaffMember.objects.filter(is_active=True)
+            .exclude(pk=user.staff_member_id)
+            .select_related("profession", "department", "site")
+            .get(pk=staff_member_id)
+        )
+    except (StaffMember.DoesNotExist, ValueError, TypeError):
+        raise Http404
+
+
+def api_keys_visible_to(user):
+    if may_manage_api_keys(user):
+        return ApiKey.objects.all()
+    return ApiKey.objects.none()
 
 
 # --- Selecting peer supporters ------------------------------------------------------------------

@@ -20,6 +20,9 @@ def _items(request) -> list[NavigationItem]:
         return []
     candidates = [
         ("Home", "home", True),
+        ("Outreach", "outreach_queue", policy.may_run_outreach(user)),
+        ("Your assignments", "my_assignments", policy.is_peer_supporter(user)),
+        ("Events", "event_list", policy.may_record_events(user)),
         ("Team", "team", policy.may_view_team(user)),
         ("Selection", "selection", policy.may_run_selection(user)),
         ("Training", "training_overview", policy.may_manage_training(user)),

@@ -13,6 +13,7 @@ from accounts.selectors import (
 )
 from confidentiality import crypto, policy
 from organization.selectors import roster_summary
+from outreach.selectors import my_assignments
 from scope.eligibility import scope_in_force
 from selection.models import CandidateStage
 from selection.selectors import (
@@ -119,6 +120,7 @@ def _administrator(user) -> dict:
 
 def _supporter(user) -> dict:
     return {
+        "assignments": my_assignments(user),
         "standing": standing_of(user.staff_member),
         "next_session": next_enrolment_of(user.staff_member),
     }

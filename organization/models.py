@@ -50,6 +50,7 @@ class StaffMember(models.Model):
     first_name = models.CharField(max_length=100)
     last_name = models.CharField(max_length=100)
     work_email = models.EmailField(max_length=254, blank=True)
+    npi = models.CharField(max_length=10, blank=True, db_index=True)
     profession = models.ForeignKey(
         Profession, on_delete=models.PROTECT, related_name="staff_members"
     )

@@ -32,6 +32,7 @@ PROGRESS_EVERY = 2000
 MAX_LENGTHS = {"employee_id": 64, "first_name": 100, "last_name": 100}
 EMAIL_MAX_LENGTH = 254
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+NPI = re.compile(r"\d{10}")
 TRUE_WORDS = frozenset({"true", "yes", "1"})
 FALSE_WORDS = frozenset({"false", "no", "0"})
 CODE_COLUMNS = ("profession", "department", "site")
@@ -74,6 +75,7 @@ class RosterRow:
     supervisor: str  # the supervisor's employee id; "" for none
     start_date: datetime.date | None
     is_active: bool
+    npi: str
 
 
 class StaffRecord(NamedTuple):
@@ -89,6 +91,7 @@ class StaffRecord(NamedTuple):
     supervisor: str
     start_date: datetime.date | None
     is_active: bool
+    npi: str
 
 
 @dataclass
@@ -113,10 +116,14 @@ def roster_snapshot() -> RosterSnapshot:
         "supervisor__employee_id",
         "start_date",
         "is_active",
+        "npi",
     )
-    for pk, employee_id, first, last, email, *units, supervisor, start, active in rows:
+    for row in rows:
+        pk, employee_id, first, last, email, *units, supervisor, start, active, npi = (
+            row
+        )
         people[employee_id] = StaffRecord(
-            pk, first, last, email, *units, supervisor or "", start, active
+            pk, first, last, email, *units, supervisor or "", start, active, npi
         )
         if email:
             email_owners[email.lower()] = employee_id
@@ -207,6 +214,8 @@ class RowChecker:
                 problems.append((name, message))
         if message := _email_problem(text["work_email"]):
             problems.append(("work_email", message))
+        if message := _npi_problem(text["npi"]):
+            problems.append(("npi", message))
         start_date, message = _start_date(raw["start_date"])
         if message:
             problems.append(("start_date", message))
@@ -225,6 +234,7 @@ class RowChecker:
             supervisor=text["supervisor_employee_id"],
             start_date=start_date,
             is_active=is_active,
+            npi=text["npi"],
         )
         errors = [
             RowError(number, row.employee_id, name, message)
@@ -262,6 +272,12 @@ def _email_problem(email: str) -> str | None:
         else:
             return None
     return f'"{_shown(email)}" is not a valid e-mail address.'
+
+
+def _npi_problem(npi: str) -> str | None:
+    if not npi or NPI.fullmatch(npi):
+        return None
+    return f'"{_shown(npi)}" is not an NPI, which is 10 digits.'
 
 
 def _start_date(value) -> tuple[datetime.date | None, str | None]:

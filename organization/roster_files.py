@@ -49,6 +49,13 @@ ROSTER_COLUMNS = (
         "the address.",
     ),
     RosterColumn(
+        "npi",
+        "NPI",
+        False,
+        "The person's National Provider Identifier (10 digits), which incident "
+        "systems may name them by. An empty cell removes it.",
+    ),
+    RosterColumn(
         "profession",
         "profession",
         True,

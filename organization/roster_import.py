@@ -65,6 +65,7 @@ SAVED_FIELDS = [
     "supervisor",
     "start_date",
     "is_active",
+    "npi",
     "updated_at",
 ]
 # Positions in the tuple of saved values (laid out like StaffRecord without pk).
@@ -402,11 +403,14 @@ def _saved_values(
         kept("supervisor_employee_id", "supervisor"),
         kept("start_date", "start_date"),
         row.is_active,
+        kept("npi", "npi"),
     )
 
 
 def _staff_member(employee_id: str, values: tuple, pks: dict[str, int]) -> StaffMember:
-    first, last, email, profession, department, site, supervisor, start, active = values
+    first, last, email, profession, department, site, supervisor, start, active, npi = (
+        values
+    )
     return StaffMember(
         employee_id=employee_id,
         first_name=first,
@@ -418,6 +422,7 @@ def _staff_member(employee_id: str, values: tuple, pks: dict[str, int]) -> Staff
         supervisor_id=pks[supervisor] if supervisor else None,
         start_date=start,
         is_active=active,
+        npi=npi,
     )
 
 

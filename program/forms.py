@@ -18,6 +18,13 @@ class ProgramSettingsForm(forms.ModelForm):
             "meetings_missed_allowed",
             "competency_sign_off_required",
             "reminder_hours_before",
+            "supporter_caseload_cap",
+            "matching_department_rule",
+            "first_contact_hours_after_death",
+            "second_offer_after_days",
+            "check_in_days",
+            "cluster_events",
+            "cluster_days",
         ]
         widgets = {
             "program_contact": forms.Textarea(attrs={"rows": 4}),

@@ -25,6 +25,12 @@ class MeetingCadence(models.TextChoices):
     QUARTERLY = "quarterly", "Every three months"
 
 
+class DepartmentRule(models.TextChoices):
+    OTHER = "other", "Another department"
+    SAME = "same", "The same department"
+    ANY = "any", "Any department"
+
+
 class ProgramSettings(models.Model):
     """One row: the director's settings for the program (see program.selectors)."""
 
@@ -104,6 +110,42 @@ class ProgramSettings(models.Model):
         default=24,
         validators=[MinValueValidator(1), MaxValueValidator(168)],
         help_text="How long before a training session participants get a reminder.",
+    )
+    supporter_caseload_cap = models.PositiveSmallIntegerField(
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
+        help_text="Open assignments a supporter carries at most (unless their profile says).",
+    )
+    matching_department_rule = models.CharField(
+        max_length=16,
+        choices=DepartmentRule.choices,
+        default=DepartmentRule.OTHER,
+        help_text="Which department a supporter should come from, when the person has no preference.",
+    )
+    first_contact_hours_after_death = models.PositiveSmallIntegerField(
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(72)],
+        help_text="The first-contact clock after an event where a patient died.",
+    )
+    second_offer_after_days = models.PositiveSmallIntegerField(
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+        help_text="After “not now”, one gentle second offer this many days later.",
+    )
+    check_in_days = models.CharField(
+        max_length=50,
+        default="7,30",
+        help_text="Days after an accepted offer when the supporter checks in, comma-separated.",
+    )
+    cluster_events = models.PositiveSmallIntegerField(
+        default=3,
+        validators=[MinValueValidator(2), MaxValueValidator(50)],
+        help_text="This many events in one unit…",
+    )
+    cluster_days = models.PositiveSmallIntegerField(
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text="…within this many days offer the unit's leader a group debrief.",
     )
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(

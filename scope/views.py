@@ -6,8 +6,11 @@ from django.shortcuts import redirect, render
 from django.utils.formats import date_format
 
 from confidentiality import policy
+from outreach.forms import ReferralPreferencesForm
+from outreach.referral_services import self_refer
 from program.selectors import program_settings
 from scope import services
+from scope.eligibility import staff_member_is_eligible
 from scope.forms import ScopeScheduleForm, ScopeVersionForm
 from scope.selectors import scope_overview
 
@@ -16,26 +19,29 @@ from scope.selectors import scope_overview
 
 @login_required
 def support_ask(request):
-    """One button. Pressing it counts the request and shows the way to help.
+    """Ask for support. Nobody is turned away empty-handed.
 
-    The person goes to the program's contact details when the program serves
-    them, and to other help when it does not yet; nobody is turned away
-    empty-handed.
+    Someone the program serves gives a few optional preferences and is
+    offered a peer supporter; someone it does not serve yet presses one
+    button and is shown other help. Both are counted (never who).
     """
     policy.require(policy.may_ask_for_support(request.user))
-    if request.method == "POST":
-        record = services.demand_record(staff_member=request.user.staff_member)
-        return redirect("support_contact" if record.in_scope else "support_other_help")
-    return render(request, "scope/support_ask.html")
+    person = request.user.staff_member
+    if not staff_member_is_eligible(person):
+        if request.method == "POST":
+            services.demand_record(staff_member=person)
+            return redirect("support_other_help")
+        return render(request, "scope/support_ask.html")
+    form = ReferralPreferencesForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        self_refer(person=person, preferences=form.preferences(), actor=request.user)
+        return redirect("support_contact")
+    return render(request, "scope/support_ask_form.html", {"form": form})
 
 
 @login_required
 def support_contact(request):
-    """How to reach the program.
-
-    For now this shows the program's contact details from its settings; the
-    referral form that replaces them comes with the referral issue.
-    """
+    """After asking: a supporter will reach out; and how to reach the program directly."""
     policy.require(policy.may_ask_for_support(request.user))
     return render(
         request, "scope/support_contact.html", {"settings": program_settings()}

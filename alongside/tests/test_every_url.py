@@ -15,7 +15,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from alongside.testing.cast import make_staff_member
+from events.models import AdverseEvent, TriggerType
 from organization.models import RosterImport
+from outreach.models import OnCallWindow, OutreachOffer
 from selection.models import NominationRound
 from selection.services import nomination_make
 from training.models import Enrolment, TrainingModule, TrainingSession
@@ -148,6 +150,53 @@ TABLE: dict[str, Entry] = {
     "competency_sign_off": Entry(
         statuses(404, anon=302, director=302), kwargs="supporter_entry", method="post"
     ),
+    # The API and its keys (api app)
+    # Adverse events (events app)
+    "event_list": Entry(
+        statuses(404, anon=302, director=200, administrator=200, risk=200)
+    ),
+    "event_new": Entry(statuses(404, anon=302, risk=200)),
+    "event_detail": Entry(
+        statuses(404, anon=302, director=200, administrator=200, risk=200),
+        kwargs="adverse_event",
+    ),
+    "event_litigation": Entry(
+        statuses(404, anon=302, director=302, administrator=302, risk=302),
+        kwargs="adverse_event",
+        method="post",
+    ),
+    "trigger_catalogue": Entry(PROGRAM_STAFF),
+    "trigger_edit": Entry(DIRECTOR_ONLY, kwargs="trigger_type"),
+    # Referrals and outreach (outreach app)
+    "outreach_queue": Entry(PROGRAM_STAFF),
+    "offer_detail": Entry(PROGRAM_STAFF, kwargs="outreach_offer"),
+    "offer_reassign": Entry(
+        statuses(404, anon=302, director=302, administrator=302),
+        kwargs="outreach_offer",
+        method="post",
+    ),
+    "offer_close": Entry(
+        statuses(404, anon=302, director=302, administrator=302),
+        kwargs="outreach_offer",
+        method="post",
+    ),
+    "my_assignments": Entry(statuses(404, anon=302, supporter=200)),
+    # The offer is assigned to the cast's supporter: nobody else may move it.
+    "assignment_move": Entry(
+        statuses(404, anon=302, supporter=302), kwargs="outreach_offer", method="post"
+    ),
+    "assignment_first_message": Entry(
+        statuses(404, anon=302, supporter=302), kwargs="outreach_offer", method="post"
+    ),
+    "my_availability": Entry(statuses(404, anon=302, supporter=200)),
+    "on_call_window_remove": Entry(
+        statuses(404, anon=302, supporter=302), kwargs="on_call_window", method="post"
+    ),
+    "offer_answer": Entry(NOT_FOUND_FOR_ALL, kwargs="stale_answer"),
+    "refer_colleague": Entry(SIGNED_IN),
+    "refer_colleague_confirm": Entry(SIGNED_IN, kwargs="eligible_colleague"),
+    "public_request": Entry(EVERYONE),
+    "public_request_confirm": Entry(NOT_FOUND_FOR_ALL, kwargs="stale_answer"),
     # Selecting peer supporters (selection app)
     "selection": Entry(PROGRAM_STAFF),
     "nomination_round_new": Entry(DIRECTOR_ONLY),
@@ -265,6 +314,17 @@ SUBJECTS = {
             attendance="attended",
         ).session_id
     },
+    "adverse_event": lambda cast: {"event_id": adverse_event(cast).pk},
+    "trigger_type": lambda cast: {"trigger_id": TriggerType.objects.first().pk},
+    "outreach_offer": lambda cast: {"offer_id": outreach_offer(cast).pk},
+    "on_call_window": lambda cast: {
+        "window_id": OnCallWindow.objects.create(
+            supporter=cast.supporter.staff_member,
+            starts_at=timezone.now(),
+            ends_at=timezone.now() + datetime.timedelta(hours=8),
+        ).pk
+    },
+    "stale_answer": lambda cast: {"token": "no-such-link"},
     "reset_key": lambda cast: {"uidb36": "1", "key": "not-a-real-key"},
     "confirmation_key": lambda cast: {"key": "not-a-real-key"},
     "unknown_provider": lambda cast: {"provider_id": "nowhere"},
@@ -285,6 +345,26 @@ def training_session(cast):
             "created_by": cast.director,
         },
     )[0]
+
+
+def adverse_event(cast):
+    return AdverseEvent.objects.create(
+        source="manual",
+        occurred_on=timezone.localdate(),
+        trigger_type=TriggerType.objects.get(code="aggression"),
+    )
+
+
+def outreach_offer(cast):
+    return OutreachOffer.objects.create(
+        person=cast.clinician.staff_member,
+        origin="self",
+        state="assigned",
+        state_changed_at=timezone.now(),
+        supporter=cast.supporter.staff_member,
+        assigned_at=timezone.now(),
+        first_contact_due_at=timezone.now() + datetime.timedelta(hours=24),
+    )
 
 
 def open_round(cast):

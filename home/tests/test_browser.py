@@ -41,6 +41,7 @@ def test_the_director_signs_in_with_a_second_factor_and_finds_the_program(
     expect(nav.get_by_role("link")).to_have_text(
         [
             "Home",
+            "Outreach",
             "Team",
             "Selection",
             "Training",

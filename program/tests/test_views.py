@@ -29,6 +29,13 @@ def test_the_director_changes_the_settings(cast, client_for):
         "meetings_missed_allowed",
         "competency_sign_off_required",
         "reminder_hours_before",
+        "supporter_caseload_cap",
+        "matching_department_rule",
+        "first_contact_hours_after_death",
+        "second_offer_after_days",
+        "check_in_days",
+        "cluster_events",
+        "cluster_days",
     }
     response = client.post(
         reverse("program_settings"),

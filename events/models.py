@@ -1,0 +1,161 @@
+"""Adverse events: what happened, to which staff, and nothing clinical.
+
+There is deliberately no field for clinical details, the patient or a
+narrative. An event records the kind of trigger, the harm level, when, where,
+and who among the staff was involved, because that is all outreach needs.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class HarmLevel(models.TextChoices):
+    """The AHRQ Common Formats harm scale (v1.2), as used by patient-safety organizations."""
+
+    DEATH = "death", "Death"
+    SEVERE = "severe", "Severe harm"
+    MODERATE = "moderate", "Moderate harm"
+    MILD = "mild", "Mild harm"
+    NO_HARM = "none", "No harm"
+    UNKNOWN = "unknown", "Unknown"
+
+
+# From the most to the least harm; a threshold includes everything above it.
+HARM_ORDER = [
+    HarmLevel.DEATH,
+    HarmLevel.SEVERE,
+    HarmLevel.MODERATE,
+    HarmLevel.MILD,
+    HarmLevel.NO_HARM,
+    HarmLevel.UNKNOWN,
+]
+
+
+class TriggerType(models.Model):
+    """A kind of hard event the program reaches out after. Configurable by the director."""
+
+    code = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=120, unique=True)
+    uses_harm_level = models.BooleanField(
+        default=False, help_text="Whether events of this type carry a harm level."
+    )
+    creates_offers = models.BooleanField(
+        default=True,
+        help_text="Whether an event of this type offers support to everyone involved.",
+    )
+    minimum_harm_level = models.CharField(
+        max_length=16,
+        choices=HarmLevel.choices,
+        blank=True,
+        help_text="Offer support only at this harm level or worse (empty: any).",
+    )
+    first_contact_hours = models.PositiveSmallIntegerField(
+        default=24, help_text="Hours within which a supporter must make first contact."
+    )
+    sort_order = models.PositiveSmallIntegerField(default=100)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AdverseEvent(models.Model):
+    """A hard event, entered by risk & quality staff or pushed by an incident system."""
+
+    source = models.CharField(
+        max_length=100,
+        help_text="“manual” for events entered here, else the API key's source system.",
+    )
+    source_event_id = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The event's identifier in its source system (for idempotent ingest).",
+    )
+    occurred_on = models.DateField()
+    trigger_type = models.ForeignKey(
+        TriggerType, on_delete=models.PROTECT, related_name="events"
+    )
+    harm_level = models.CharField(max_length=16, choices=HarmLevel.choices, blank=True)
+    unit = models.ForeignKey(
+        "organization.Department",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    site = models.ForeignKey(
+        "organization.Site",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    unmatched_count = models.PositiveSmallIntegerField(
+        default=0,
+        help_text="People named by the source who matched nobody on the roster.",
+    )
+    litigation_noticed_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="When notice of litigation or a claim arrived (re-opens offers).",
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    api_key = models.ForeignKey(
+        "api.ApiKey", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-occurred_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "source_event_id"],
+                condition=~Q(source_event_id=""),
+                name="adverseevent_once_per_source_id",
+            ),
+        ]
+        indexes = [models.Index(fields=["unit", "occurred_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.trigger_type} on {self.occurred_on}"
+
+
+class MatchedBy(models.TextChoices):
+    ROSTER = "roster", "Chosen from the roster"
+    EMPLOYEE_ID = "employee_id", "Employee id"
+    NPI = "npi", "NPI"
+    EMAIL = "email", "Work e-mail"
+
+
+class EventInvolvement(models.Model):
+    """A member of staff involved in an event (matched to the roster)."""
+
+    event = models.ForeignKey(
+        AdverseEvent, on_delete=models.CASCADE, related_name="involvements"
+    )
+    staff_member = models.ForeignKey(
+        "organization.StaffMember", on_delete=models.PROTECT, related_name="+"
+    )
+    matched_by = models.CharField(max_length=16, choices=MatchedBy.choices)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "staff_member"], name="involvement_once_per_event"
+            ),
+        ]
+        indexes = [models.Index(fields=["staff_member"])]
+
+    def __str__(self) -> str:
+        return f"{self.staff_member} in {self.event}"

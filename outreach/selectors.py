@@ -1,0 +1,59 @@
+"""Reads for outreach (protected rows come through the policy)."""
+
+from django.db.models import Count, F, Q, QuerySet
+from django.utils import timezone
+
+from confidentiality import policy
+from outreach.models import OPEN_STATES, OfferState, OfferStep, OutreachOffer
+
+RELATED = (
+    "person__profession",
+    "person__department",
+    "person__site",
+    "supporter",
+    "trigger_type",
+    "event",
+    "referral",
+)
+
+
+def my_assignments(user) -> list[OutreachOffer]:
+    """A supporter's open offers, the ones with a running clock first, soonest first."""
+    if not policy.is_peer_supporter(user):
+        return []
+    return list(
+        policy.offers_visible_to(user)
+        .filter(supporter_id=user.staff_member_id, state__in=OPEN_STATES)
+        .select_related(*RELATED)
+        .order_by(F("first_contact_due_at").asc(nulls_last=True), "state_changed_at")
+        .filter(~Q(state=OfferState.ASSIGNED) | Q(first_contact_due_at__isnull=False))
+    )
+
+
+def outreach_queue(user, *, state: str = "") -> QuerySet[OutreachOffer]:
+    offers = policy.offers_visible_to(user).select_related(*RELATED)
+    if state:
+        offers = offers.filter(state=state)
+    else:
+        offers = offers.filter(state__in=OPEN_STATES)
+    return offers.order_by(
+        F("first_contact_due_at").asc(nulls_last=True), "-created_at", "-pk"
+    )
+
+
+def outreach_counts(user) -> dict:
+    """How many offers stand where, and how many clocks have run out (two queries)."""
+    offers = policy.offers_visible_to(user)
+    by_state = dict(offers.values_list("state").annotate(n=Count("pk")).order_by())
+    overdue = offers.filter(
+        state=OfferState.ASSIGNED, first_contact_due_at__lt=timezone.now()
+    ).count()
+    return {
+        "by_state": [(state, by_state.get(state, 0)) for state in OfferState],
+        "unassigned": offers.filter(state=OfferState.NEW).count(),
+        "overdue": overdue,
+    }
+
+
+def offer_timeline(offer: OutreachOffer) -> list[OfferStep]:
+    return list(offer.steps.select_related("actor__staff_member").order_by("at", "pk"))
