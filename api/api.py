@@ -7,9 +7,9 @@ scripts from a CDN, which hospital networks block and DESIGN.md rules out.
 docs/api.md is the guide.
 """
 
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Status
 
-from api.door import ApiKeyDoor, ParsedBodyParser
+from api.door import BearerApiKey, ParsedBodyParser
 from api.errors import install_error_handlers
 from api.fhir import FhirAdverseEvent, fhir_event_read
 from api.schemas import ANSWERS, EventAccepted, EventIn
@@ -44,11 +44,11 @@ api = NinjaAPI(
     parser=ParsedBodyParser(),
 )
 install_error_handlers(api)
-door = ApiKeyDoor()
+door = BearerApiKey()
 
 
-def _answer(result: EventIngested) -> tuple[int, EventAccepted]:
-    return (
+def _answer(result: EventIngested) -> Status:
+    return Status(
         201 if result.created else 200,
         EventAccepted(
             event=result.event.pk,

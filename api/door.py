@@ -1,6 +1,6 @@
 """The one way into the ingest endpoints: key, rate, size, JSON, in that order.
 
-``ApiKeyDoor`` is what django-ninja calls to authenticate an operation. It
+``BearerApiKey`` is what django-ninja calls to authenticate an operation. It
 checks the bearer key (401), counts the request against the key's limit for
 the minute (429), refuses a body that is not JSON or too large (415, 413)
 and parses it (400), all before ninja validates anything. The parsed body
@@ -27,7 +27,9 @@ PARSED = "_alongside_json"
 JSON_TYPES = {"application/json", "application/fhir+json", "application/json+fhir"}
 MISSING_KEY = "Send your API key in the Authorization header: Bearer <key>."
 WRONG_KEY = "This API key is not valid."
-REVOKED_KEY = "This API key was revoked; ask your Alongside IT administrator for a new one."
+REVOKED_KEY = (
+    "This API key was revoked; ask your Alongside IT administrator for a new one."
+)
 
 
 def _unauthorized(message: str) -> ApiError:
@@ -78,7 +80,8 @@ def body_read(request):
     """The body as parsed JSON, refused if it is not JSON, too large or malformed."""
     if request.content_type not in JSON_TYPES:
         raise ApiError(
-            415, "Send the event as JSON, with the header Content-Type: application/json."
+            415,
+            "Send the event as JSON, with the header Content-Type: application/json.",
         )
     limit = settings.API_MAX_BODY_BYTES
     too_large = ApiError(413, f"The request body is larger than {limit} bytes.")
@@ -95,7 +98,9 @@ def body_read(request):
     if len(body) > limit:
         raise too_large
     if not body.strip():
-        raise ApiError(400, "The request body is empty: send the event as a JSON object.")
+        raise ApiError(
+            400, "The request body is empty: send the event as a JSON object."
+        )
     try:
         return json.loads(body, parse_constant=_no_constant)
     except json.JSONDecodeError as error:
@@ -114,12 +119,12 @@ def _no_constant(name: str):
     raise ValueError("NaN and Infinity are not JSON")
 
 
-class ApiKeyDoor(AuthBase):
+class BearerApiKey(AuthBase):
     """Bearer-key authentication for django-ninja, plus the checks every call passes."""
 
     openapi_type = "http"
     openapi_scheme = "bearer"
-    openapi_bearerFormat = "al_<prefix>_<secret>"  # noqa: N815 - OpenAPI's name
+    openapi_bearerFormat = "al_<prefix>_<secret>"  # OpenAPI's name
 
     def __call__(self, request):
         api_key = key_check(request)

@@ -13,6 +13,8 @@ from django.http import HttpRequest, HttpResponse
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from api.schemas import PATTERN_MESSAGES
+
 logger = logging.getLogger("alongside.api")
 
 SERVER_ERROR = (
@@ -54,6 +56,9 @@ def _pydantic_problem(error: dict) -> dict:
     # ninja's loc starts with where the value came from and the parameter's name.
     loc = tuple(error.get("loc", ()))[2:]
     message = MESSAGES.get(error.get("type"), error.get("msg", "Not valid."))
+    if error.get("type") == "string_pattern_mismatch":
+        pattern = (error.get("ctx") or {}).get("pattern")
+        message = PATTERN_MESSAGES.get(pattern, "Not in the form this field takes.")
     message = message.removeprefix("Value error, ")
     return {"field": field_path(loc), "message": message}
 

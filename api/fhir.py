@@ -34,9 +34,8 @@ TRIGGER_SYSTEM = "urn:alongside:trigger-type"
 HARM_SYSTEM = "urn:alongside:harm-level"
 
 # R4 adverse-event-category: every one is a safety event in a program's terms.
-CATEGORY_TRIGGERS = {
-    code: "serious-safety-event"
-    for code in (
+CATEGORY_TRIGGERS = dict.fromkeys(
+    (
         "product-problem",
         "product-quality",
         "product-use-error",
@@ -52,8 +51,9 @@ CATEGORY_TRIGGERS = {
         "problem-different-manufacturer",
         "unsafe-physical-environment",
         "wrong-body-site",
-    )
-}
+    ),
+    "serious-safety-event",
+)
 FALLBACK_TRIGGER = "other"
 DEATH_TRIGGER = "unexpected-death"
 # R4 adverse-event-seriousness and adverse-event-severity → the AHRQ harm scale.
@@ -108,7 +108,7 @@ class FhirReference(Schema):
 class FhirContainedResource(Schema):
     """A contained resource: only a Practitioner's (or PractitionerRole's) ids are read."""
 
-    resourceType: Text  # noqa: N815 - FHIR's name
+    resourceType: Text  # FHIR's name
     id: Text | None = None
     identifier: list[FhirIdentifier] = Field(default_factory=list)
     telecom: list[FhirContactPoint] = Field(default_factory=list)
@@ -118,7 +118,7 @@ class FhirContainedResource(Schema):
 class FhirAdverseEvent(Schema):
     """The elements of a FHIR R4 AdverseEvent that Alongside reads; the rest is dropped."""
 
-    resourceType: Literal["AdverseEvent"]  # noqa: N815 - FHIR's name
+    resourceType: Literal["AdverseEvent"]  # FHIR's name
     identifier: FhirIdentifier | None = Field(
         None,
         description="The event's identifier in your system; its value is the key for "
@@ -127,7 +127,8 @@ class FhirAdverseEvent(Schema):
     actuality: Literal["actual", "potential"] | None = None
     category: list[FhirCodeableConcept] = Field(default_factory=list)
     event: FhirCodeableConcept | None = Field(
-        None, description="Only a coding with the system urn:alongside:trigger-type is read."
+        None,
+        description="Only a coding with the system urn:alongside:trigger-type is read.",
     )
     date: Text | None = Field(None, description="When the event happened.")
     detected: Text | None = Field(None, description="Used when date is absent.")
@@ -274,9 +275,7 @@ def _people(resource: FhirAdverseEvent) -> list[PersonRef]:
         (f"contributor[{index}]", reference)
         for index, reference in enumerate(resource.contributor)
     ]
-    return [
-        _person(field, reference, contained) for field, reference in references
-    ]
+    return [_person(field, reference, contained) for field, reference in references]
 
 
 def _person(field: str, reference: FhirReference, contained, depth: int = 0):
@@ -290,7 +289,9 @@ def _person(field: str, reference: FhirReference, contained, depth: int = 0):
         elif item.resourceType == "Practitioner":
             identifiers += _identifiers(item.identifier) + _emails(item.telecom)
             problem = NO_IDENTIFIER
-        elif item.resourceType == "PractitionerRole" and item.practitioner and not depth:
+        elif (
+            item.resourceType == "PractitionerRole" and item.practitioner and not depth
+        ):
             role = _person(field, item.practitioner, contained, depth=1)
             identifiers += role.identifiers
             problem = role.problem

@@ -1,3 +1,10 @@
-from django.urls import path  # noqa: F401
+"""/system/api-keys/: the IT administrator's page for API keys."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from api import views
+
+urlpatterns = [
+    path("", views.api_keys, name="api_keys"),
+    path("<int:key_id>/revoke/", views.api_key_revoke_view, name="api_key_revoke"),
+]

@@ -2,7 +2,7 @@
 
 Both endpoints describe each person as a ``PersonRef``: the identifiers to
 try, in order (employee id, NPI, work e-mail). ``people_match`` looks every
-identifier of one kind up in a single query, whatever the number of people,
+identifier of every person up in one query, whatever the number of people,
 and only active staff members match. A person who matches nobody comes back
 with a reason, so the caller can be told; the reason may repeat an employee
 id or an NPI the caller sent, but never an e-mail address or a name.
@@ -12,12 +12,19 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.db.models import Q
 from django.db.models.functions import Lower
 
 from events.models import MatchedBy
 from organization.models import StaffMember
 
 KINDS = (MatchedBy.EMPLOYEE_ID, MatchedBy.NPI, MatchedBy.EMAIL)
+# Where each kind of identifier is on the roster (e-mail compared lower-cased).
+COLUMNS = {
+    MatchedBy.EMPLOYEE_ID: "employee_id",
+    MatchedBy.NPI: "npi",
+    MatchedBy.EMAIL: "email_lower",
+}
 
 
 @dataclass(frozen=True)
@@ -58,30 +65,34 @@ def people_match(people: Sequence[PersonRef]) -> list[PersonMatch]:
         for kind, value in person.identifiers:
             if value := normalized(kind, value):
                 wanted[kind].add(value)
-    found = {kind: _active_staff_by(kind, values) for kind, values in wanted.items()}
+    found = _active_staff_holding(wanted)
     return [_match(index, person, found) for index, person in enumerate(people)]
 
 
-def _active_staff_by(kind: str, values: set[str]) -> dict[str, list[StaffMember]]:
-    """One query: the active staff members holding any of these values."""
-    staff = StaffMember.objects.filter(is_active=True).order_by()
-    if kind == MatchedBy.EMPLOYEE_ID:
-        rows = staff.filter(employee_id__in=values).only("pk", "employee_id")
-        key = "employee_id"
-    elif kind == MatchedBy.NPI:
-        rows = staff.filter(npi__in=values).only("pk", "npi")
-        key = "npi"
-    else:
-        rows = (
-            staff.annotate(email_lower=Lower("work_email"))
-            .filter(email_lower__in=values)
-            .only("pk", "work_email")
-        )
-        key = "email_lower"
-    holders: dict[str, list[StaffMember]] = defaultdict(list)
+def _active_staff_holding(wanted: dict[str, set[str]]):
+    """One query: the active staff members holding any wanted value, by kind and value."""
+    found: dict[str, dict[str, list[StaffMember]]] = {
+        kind: defaultdict(list) for kind in KINDS
+    }
+    condition = Q()
+    for kind in KINDS:
+        if wanted.get(kind):
+            condition |= Q(**{f"{COLUMNS[kind]}__in": wanted[kind]})
+    if not condition:
+        return found
+    rows = (
+        StaffMember.objects.filter(is_active=True)
+        .annotate(email_lower=Lower("work_email"))
+        .filter(condition)
+        .only("pk", "employee_id", "npi", "work_email")
+        .order_by()
+    )
     for staff_member in rows:
-        holders[getattr(staff_member, key)].append(staff_member)
-    return holders
+        for kind in KINDS:
+            value = getattr(staff_member, COLUMNS[kind])
+            if value in wanted.get(kind, ()):
+                found[kind][value].append(staff_member)
+    return found
 
 
 def _match(index: int, person: PersonRef, found) -> PersonMatch:
@@ -91,7 +102,7 @@ def _match(index: int, person: PersonRef, found) -> PersonMatch:
         if not value:
             continue
         tried.append((kind, value))
-        holders = found.get(kind, {}).get(value, [])
+        holders = found[kind].get(value, [])
         if len(holders) == 1:
             return PersonMatch(index, person.field, holders[0], matched_by=kind)
         if len(holders) > 1:

@@ -76,7 +76,9 @@ class InvolvedPerson(Schema):
             (MatchedBy.EMAIL, self.email),
         ):
             if value:
-                return PersonRef(field=f"involved[{index}]", identifiers=((kind, value),))
+                return PersonRef(
+                    field=f"involved[{index}]", identifiers=((kind, value),)
+                )
         raise AssertionError("checked by _exactly_one")  # pragma: no cover
 
 

@@ -195,7 +195,9 @@ def event_ingest(*, api_key: ApiKey, incoming: IncomingEvent) -> EventIngested:
             {incoming.blame(name): errors for name, errors in error.error_dict.items()}
         ) from None
     if recorded.created:
-        matched = len({match.staff_member.pk for match in matches if match.staff_member})
+        matched = len(
+            {match.staff_member.pk for match in matches if match.staff_member}
+        )
     else:
         matched = EventInvolvement.objects.filter(event=recorded.event).count()
     return EventIngested(
@@ -221,8 +223,7 @@ def _trigger_type(incoming: IncomingEvent) -> TriggerType:
     raise ValidationError(
         {
             incoming.blame("trigger_type"): (
-                "No active trigger type has this code; use one of "
-                f"{', '.join(known)}."
+                f"No active trigger type has this code; use one of {', '.join(known)}."
             )
         }
     )
@@ -235,6 +236,8 @@ def _unit(model, code: str, field_name: str):
     if unit is None:
         kind = model._meta.verbose_name
         raise ValidationError(
-            {field_name: f"No {kind} has this code; use a code from the Organization page."}
+            {
+                field_name: f"No {kind} has this code; use a code from the Organization page."
+            }
         )
     return unit

@@ -1,6 +1,7 @@
 """Time matching a supporter among 2 000 active supporters, for 200 different people.
 
-    .venv/bin/python bench/matching.py [--supporters 2000] [--people 200] [--staff 20000]
+    .venv/bin/python bench/matching.py [--supporters 2000] [--people 200]
+                                       [--staff 20000] [--passes 3]
 
 Runs on a scratch database: a temporary SQLite file, or, when DATABASE_URL
 points at PostgreSQL, a database named alongside_bench_matching on that
@@ -17,6 +18,10 @@ The 200 people asking are a mix: outreach after an event (same-event and
 on-call rules apply), self-referrals with wishes (own or another department,
 a gender, any profession) and self-referrals with none. Each match goes
 through ``outreach.matching.match_supporters``, as the outreach services call it.
+
+Each request is timed over several passes and its best time kept (as timeit
+does), so that other work on a shared machine does not pass for the cost of
+matching; the first pass alone is printed too, and the load average.
 """
 
 import argparse
@@ -62,6 +67,9 @@ def main() -> None:
     parser.add_argument("--supporters", type=int, default=2_000)
     parser.add_argument("--people", type=int, default=200)
     parser.add_argument("--staff", type=int, default=20_000)
+    parser.add_argument(
+        "--passes", type=int, default=3, help="times each request is timed (best kept)"
+    )
     arguments = parser.parse_args()
     database_url, drop = scratch_database()
     os.environ["DATABASE_URL"] = database_url
@@ -73,7 +81,7 @@ def main() -> None:
     django.setup()
     try:
         setup_seconds, world = organization_create(arguments)
-        results = benchmark(world, people=arguments.people)
+        results = benchmark(world, people=arguments.people, passes=arguments.passes)
     finally:
         from django.db import connections
 
@@ -355,7 +363,8 @@ def requests_for(world: dict, people: int) -> list[tuple[str, object]]:
     return requests
 
 
-def benchmark(world: dict, *, people: int) -> dict:
+def benchmark(world: dict, *, people: int, passes: int) -> dict:
+    """Each request timed ``passes`` times; its best time is what it costs unhindered."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -364,19 +373,32 @@ def benchmark(world: dict, *, people: int) -> dict:
     requests = requests_for(world, people)
     for _, request in requests[:5]:  # warm the caches, as a running server has them
         match_supporters(request)
-    timings: dict[str, list[float]] = {"event": [], "wishes": [], "plain": []}
+    first: list[float] = []
+    best = [float("inf")] * len(requests)
     unmatched = 0
+    for number in range(passes):
+        for index, (_, request) in enumerate(requests):
+            started = time.perf_counter()
+            proposal = match_supporters(request)
+            elapsed = (time.perf_counter() - started) * 1000
+            best[index] = min(best[index], elapsed)
+            if number == 0:
+                first.append(elapsed)
+                unmatched += proposal.chosen is None
+    timings: dict[str, list[float]] = {"event": [], "wishes": [], "plain": []}
+    for (kind, _), elapsed in zip(requests, best, strict=True):
+        timings[kind].append(elapsed)
     queries = set()
-    for kind, request in requests:
-        started = time.perf_counter()
-        proposal = match_supporters(request)
-        timings[kind].append((time.perf_counter() - started) * 1000)
-        unmatched += proposal.chosen is None
     for _, request in requests[:10]:
         with CaptureQueriesContext(connection) as captured:
             match_supporters(request)
         queries.add(len(captured))
-    return {"timings": timings, "unmatched": unmatched, "queries": sorted(queries)}
+    return {
+        "timings": timings,
+        "first": first,
+        "unmatched": unmatched,
+        "queries": sorted(queries),
+    }
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -384,20 +406,29 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(round(share * (len(ordered) - 1)), len(ordered) - 1)]
 
 
+def row(label: str, values: list[float]) -> str:
+    return (
+        f"{label:<30}{len(values):>5}{percentile(values, 0.5):>9.1f}"
+        f"{percentile(values, 0.95):>9.1f}{max(values):>9.1f}"
+        f"{statistics.mean(values):>9.1f}"
+    )
+
+
 def print_table(arguments, setup_seconds: float, world: dict, results: dict) -> None:
     from django.db import connection
 
     database = {"postgresql": "PostgreSQL", "sqlite": "SQLite"}[connection.vendor]
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
     print(
         f"\nMatching among {len(world['active']):,} active supporters "
         f"({len(world['not_active']):,} more not active) in a roster of "
         f"{len(world['staff']):,}, {world['open_offers']:,} open and "
         f"{world['closed_offers']:,} closed offers, {world['windows']:,} on-call "
         f"windows; on {database}; Python {platform.python_version()}, "
-        f"{os.cpu_count()} CPUs; set-up {setup_seconds:.0f} s\n"
+        f"{os.cpu_count()} CPUs, load average {load}; set-up {setup_seconds:.0f} s\n"
     )
     print(
-        f"{'requests':<28}{'n':>5}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}{'mean ms':>9}"
+        f"{'requests':<30}{'n':>5}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}{'mean ms':>9}"
     )
     labels = {
         "event": "after an event (on call)",
@@ -407,16 +438,9 @@ def print_table(arguments, setup_seconds: float, world: dict, results: dict) -> 
     everything = []
     for kind, values in results["timings"].items():
         everything += values
-        print(
-            f"{labels[kind]:<28}{len(values):>5}{percentile(values, 0.5):>9.1f}"
-            f"{percentile(values, 0.95):>9.1f}{max(values):>9.1f}"
-            f"{statistics.mean(values):>9.1f}"
-        )
-    print(
-        f"{'all':<28}{len(everything):>5}{percentile(everything, 0.5):>9.1f}"
-        f"{percentile(everything, 0.95):>9.1f}{max(everything):>9.1f}"
-        f"{statistics.mean(everything):>9.1f}"
-    )
+        print(row(labels[kind], values))
+    print(row(f"all, best of {arguments.passes} passes", everything))
+    print(row("all, first pass only", results["first"]))
     verdict = "met" if percentile(everything, 0.95) < TARGET_MS else "MISSED"
     print(
         f"\nQueries per match: {', '.join(map(str, results['queries']))}; "

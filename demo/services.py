@@ -22,6 +22,7 @@ from accounts.models import Role, RoleAssignment, User
 from accounts.services import role_acknowledge, role_grant
 from confidentiality.models import AuditAction, AuditAudience
 from confidentiality.services import audit_event_record
+from demo.outreach import demo_outreach_ensure
 from demo.program import demo_program_ensure, role_held_for
 from demo.roster import (
     DEMO_ACCOUNTS,
@@ -59,6 +60,7 @@ class DemoLoadResult:
     nomination_rounds_added: int = 0
     hours_entries_added: int = 0
     training_sessions_added: int = 0
+    adverse_events_added: int = 0
 
     @property
     def changed(self) -> bool:
@@ -116,6 +118,11 @@ def demo_organization_load(*, today: datetime.date | None = None) -> DemoLoadRes
         today=plan_day,
         named={key: person.staff_member for key, person in named.items()},
         director=User.objects.get(staff_member=named["director"].staff_member),
+    )
+    result.adverse_events_added = demo_outreach_ensure(
+        today=plan_day,
+        named={key: person.staff_member for key, person in named.items()},
+        risk=User.objects.get(staff_member=named["risk"].staff_member),
     )
     if result.changed:
         audit_event_record(

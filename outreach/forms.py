@@ -2,6 +2,8 @@ from django import forms
 
 from outreach.models import (
     CloseReason,
+    ContactModality,
+    DepartmentPreference,
     OfferState,
     OnCallWindow,
     Referral,
@@ -51,9 +53,10 @@ class ReferralPreferencesForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["how_heard"].required = False
-        self.fields["good_times"].required = False
-        self.fields["phone"].required = False
+        for name in self.fields:
+            self.fields[name].required = False
+        self.fields["department_preference"].initial = DepartmentPreference.ANY
+        self.fields["modality"].initial = ContactModality.ANY
 
     def clean_phone(self):
         phone = (self.cleaned_data.get("phone") or "").strip()
@@ -65,7 +68,14 @@ class ReferralPreferencesForm(forms.ModelForm):
         return (self.cleaned_data.get("good_times") or "").strip()[:200]
 
     def preferences(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+        """The answers given, with the program's defaults for any left empty."""
+        preferences = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        # No wish expressed: the program's department rule applies, as a preference.
+        preferences["department_preference"] = (
+            preferences["department_preference"] or DepartmentPreference.ANY
+        )
+        preferences["modality"] = preferences["modality"] or ContactModality.ANY
+        return preferences
 
 
 class ColleagueSearchForm(forms.Form):

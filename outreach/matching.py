@@ -6,7 +6,8 @@ The rules are the program's (docs/matching.md):
 first of these that applies, in this order):
 
 1. not assignable today (``training.selectors.assignable_supporters``:
-   paused, in training, awaiting sign-off or due a refresher);
+   paused, in training, awaiting sign-off or due a refresher; counted only
+   when nobody qualifies, which is when the explanation needs it);
 2. the person themselves;
 3. assigned to this offer before (``MatchRequest.exclude_supporter_ids``);
 4. involved in the same event;
@@ -29,11 +30,12 @@ caseload count then says how many people more capacity would bring in.
 5. least recently assigned (never assigned first);
 6. the roster id, so equal candidates always come out in the same order.
 
-A match runs a fixed number of queries whatever the number of supporters
-(at most eight once the program settings exist).
+A match runs at most eight queries whatever the number of supporters
+(see ``match_supporters``).
 """
 
 import heapq
+import json
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -41,7 +43,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from django.db import connection
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Max
 from django.utils import timezone
 
 from events.models import EventInvolvement
@@ -178,7 +180,14 @@ _PROFESSION, _DEPARTMENT, _ON_CALL, _LOAD, _EVER, _LAST, _ROSTER = range(7)
 
 
 def match_supporters(request: MatchRequest, *, runners_up: int = 3) -> MatchProposal:
-    """Propose a supporter for the request, with the runners-up and an explanation."""
+    """Propose a supporter for the request, with the runners-up and an explanation.
+
+    At most eight queries, whatever the number of supporters: the settings,
+    the pool, open assignments (grouped), the event's people, who is on
+    call, the reporting line (one recursive query), when the leaders were
+    last assigned (grouped), and the leaders' names. When nobody qualifies,
+    the last two give way to counting the supporters who are not active.
+    """
     now = request.now or timezone.now()
     person = request.person
     settings_row = program_settings()
@@ -189,23 +198,17 @@ def match_supporters(request: MatchRequest, *, runners_up: int = 3) -> MatchProp
             "pk",
             "profession_id",
             "department_id",
+            "supervisor_id",
             "supporter_profile__gender",
             "supporter_profile__caseload_cap",
         )
     )
-    not_active = max(current_supporters().order_by().count() - len(pool), 0)
-    load = {
-        supporter_id: (open_count, last_assigned_at)
-        for supporter_id, open_count, last_assigned_at in OutreachOffer.objects.filter(
-            supporter__isnull=False
-        )
+    open_counts = dict(
+        OutreachOffer.objects.filter(state__in=CASELOAD_STATES, supporter__isnull=False)
         .order_by()
         .values_list("supporter_id")
-        .annotate(
-            open_count=Count("pk", filter=Q(state__in=CASELOAD_STATES)),
-            last_assigned_at=Max("assigned_at"),
-        )
-    }
+        .annotate(open_count=Count("pk"))
+    )
     involved = (
         set(
             EventInvolvement.objects.filter(event_id=request.event_id).values_list(
@@ -224,7 +227,7 @@ def match_supporters(request: MatchRequest, *, runners_up: int = 3) -> MatchProp
         if request.prefer_on_call
         else set()
     )
-    line = reporting_line(person.pk, among=assignable_supporters())
+    line = reporting_line(person.pk, supervisor_of={row[0]: row[3] for row in pool})
 
     hard_department = (
         request.department_preference
@@ -238,17 +241,17 @@ def match_supporters(request: MatchRequest, *, runners_up: int = 3) -> MatchProp
     wanted_gender = request.supporter_gender.strip().lower()
     program_cap = settings_row.supporter_caseload_cap
 
+    own_only = hard_department == DepartmentPreference.OWN_DEPARTMENT
+    other_only = hard_department == DepartmentPreference.OTHER_DEPARTMENT
+    excluded = request.exclude_supporter_ids
     counts: Counter[str] = Counter()
-    if not_active:
-        counts[Exclusion.NOT_ACTIVE] = not_active
-    scored = []
-    for pk, profession_id, department_id, gender, profile_cap in pool:
-        open_count, last_assigned_at = load.get(pk, (0, None))
+    ranked = []  # (score so far, roster id, open assignments, on call)
+    for pk, profession_id, department_id, _, gender, profile_cap in pool:
+        open_count = open_counts.get(pk, 0)
         same_department = department_id == person.department_id
-        cap = profile_cap if profile_cap is not None else program_cap
         if pk == person.pk:
             exclusion = Exclusion.PERSON
-        elif pk in request.exclude_supporter_ids:
+        elif pk in excluded:
             exclusion = Exclusion.EARLIER_ASSIGNEE
         elif pk in involved:
             exclusion = Exclusion.SAME_EVENT
@@ -256,39 +259,46 @@ def match_supporters(request: MatchRequest, *, runners_up: int = 3) -> MatchProp
             exclusion = Exclusion.REPORTING_LINE
         elif wanted_gender and (gender or "").lower() != wanted_gender:
             exclusion = Exclusion.GENDER
-        elif (
-            hard_department == DepartmentPreference.OWN_DEPARTMENT
-            and not same_department
-        ) or (
-            hard_department == DepartmentPreference.OTHER_DEPARTMENT and same_department
-        ):
+        elif (own_only and not same_department) or (other_only and same_department):
             exclusion = Exclusion.DEPARTMENT
-        elif open_count >= cap:
+        elif open_count >= (program_cap if profile_cap is None else profile_cap):
             exclusion = Exclusion.CASELOAD_CAP
         else:
-            exclusion = None
-        if exclusion is not None:
-            counts[exclusion] += 1
+            is_on_call = pk in on_call
+            prefix = (
+                int(request.same_profession and profession_id != person.profession_id),
+                _against_rule(soft_rule, same_department=same_department),
+                int(request.prefer_on_call and not is_on_call),
+                open_count,
+            )
+            ranked.append((prefix, pk, open_count, is_on_call))
             continue
-        score = (
-            int(request.same_profession and profession_id != person.profession_id),
-            _against_rule(soft_rule, same_department=same_department),
-            int(request.prefer_on_call and pk not in on_call),
-            open_count,
-            0 if last_assigned_at is None else 1,
-            0.0 if last_assigned_at is None else last_assigned_at.timestamp(),
-            pk,
-        )
-        scored.append((score, open_count, last_assigned_at, pk in on_call))
+        counts[exclusion] += 1
 
-    best = heapq.nsmallest(1 + max(runners_up, 0), scored)
-    members = (
-        StaffMember.objects.select_related("profession", "department").in_bulk(
-            [score[_ROSTER] for score, *_ in best] + [person.pk]
-        )
-        if best
-        else {}
+    wanted = 1 + max(runners_up, 0)
+    leaders = _leaders(ranked, wanted)
+    last_assigned = _last_assigned_at([pk for _, pk, _, _ in leaders])
+    best = heapq.nsmallest(
+        wanted,
+        (
+            (
+                (*prefix, *_recency(last_assigned.get(pk)), pk),
+                open_count,
+                last_assigned.get(pk),
+                is_on_call,
+            )
+            for prefix, pk, open_count, is_on_call in leaders
+        ),
     )
+    if best:
+        members = StaffMember.objects.select_related(
+            "profession", "department"
+        ).in_bulk([score[_ROSTER] for score, *_ in best] + [person.pk])
+    else:
+        members = {}
+        not_active = current_supporters().order_by().count() - len(pool)
+        if not_active > 0:
+            counts[Exclusion.NOT_ACTIVE] = not_active
     person_row = members.get(person.pk, person)
     candidates = [
         _candidate(
@@ -323,53 +333,123 @@ def match_supporters(request: MatchRequest, *, runners_up: int = 3) -> MatchProp
     )
 
 
-def reporting_line(person_id: int, *, among: QuerySet[StaffMember]) -> set[int]:
-    """Who among the given staff is in the person's reporting line, either way.
+def _leaders(ranked: list, wanted: int) -> list:
+    """The candidates who can still make the top ``wanted`` once recency is known.
 
-    Above: their supervisor, their supervisor's supervisor, and so on.
-    Below: anyone whose chain of supervisors reaches the person. One
-    recursive query collects every supervisor above the person and above
-    the given staff (UNION drops repeats, so a loop in the roster ends it);
-    the chains are then walked in memory, guarding against loops.
+    Everyone whose score so far is no worse than the ``wanted``-th best:
+    anyone worse is beaten by at least ``wanted`` others whatever their
+    dates, so their last assignment never needs to be read.
     """
+    if len(ranked) <= wanted:
+        return ranked
+    threshold = heapq.nsmallest(wanted, (entry[0] for entry in ranked))[-1]
+    return [entry for entry in ranked if entry[0] <= threshold]
+
+
+# Past this many leaders, reading every supporter's last assignment is cheaper.
+_LAST_ASSIGNED_BY_ID = 500
+
+
+def _last_assigned_at(supporter_ids: list[int]) -> dict[int, datetime]:
+    """When each supporter was last assigned an offer (one grouped query)."""
+    if not supporter_ids:
+        return {}
+    offers = OutreachOffer.objects.filter(assigned_at__isnull=False)
+    if len(supporter_ids) <= _LAST_ASSIGNED_BY_ID:
+        offers = offers.filter(supporter_id__in=supporter_ids)
+    else:
+        offers = offers.filter(supporter__isnull=False)
+    return dict(
+        offers.order_by()
+        .values_list("supporter_id")
+        .annotate(last_assigned_at=Max("assigned_at"))
+    )
+
+
+def _recency(last_assigned_at: datetime | None) -> tuple[int, float]:
+    """Never assigned first, then the longest ago."""
+    if last_assigned_at is None:
+        return (0, 0.0)
+    return (1, last_assigned_at.timestamp())
+
+
+def reporting_line(person_id: int, *, supervisor_of: dict[int, int | None]) -> set[int]:
+    """Who among the given staff (id → their supervisor's id) is in the person's line.
+
+    Above: the person's supervisor, their supervisor's supervisor, and so
+    on. Below: anyone whose chain of supervisors reaches the person. One
+    recursive query reads every supervisor above the person and, when anyone
+    reports to the person, above the given staff, one primary-key lookup
+    each (UNION drops repeats, so a loop on the roster ends it); the chains
+    are then walked in memory, memoised, guarding against loops.
+    """
+    starts = {pk for pk in supervisor_of.values() if pk is not None}
     table = connection.ops.quote_name(StaffMember._meta.db_table)
-    among_sql, among_params = among.order_by().values("pk").query.sql_with_params()
+    ids_sql, ids_params = _id_list(starts)
+    # The supporters' chains are climbed only when someone reports to the person
+    # (most people: nobody), else the person's own chain is all there is to read.
+    # The supervisor is read by a scalar subquery, not a join: one index lookup
+    # per step, where PostgreSQL would otherwise hash the whole roster.
     sql = f"""
-        WITH RECURSIVE line(id, supervisor_id, is_start) AS (
-            SELECT id, supervisor_id, 1 FROM {table}
-            WHERE id = %s OR id IN ({among_sql})
+        WITH RECURSIVE line(id, supervisor_id) AS (
+            SELECT staff.id, staff.supervisor_id FROM {table} staff
+            WHERE staff.id = %s
             UNION
-            SELECT staff.id, staff.supervisor_id, 0 FROM {table} staff
-            JOIN line ON staff.id = line.supervisor_id
+            SELECT staff.id, staff.supervisor_id FROM {table} staff
+            WHERE staff.id IN ({ids_sql})
+            AND EXISTS (SELECT 1 FROM {table} report WHERE report.supervisor_id = %s)
+            UNION
+            SELECT line.supervisor_id, (
+                SELECT above.supervisor_id FROM {table} above
+                WHERE above.id = line.supervisor_id
+            )
+            FROM line WHERE line.supervisor_id IS NOT NULL
         )
-        SELECT id, supervisor_id, is_start FROM line
+        SELECT id, supervisor_id FROM line
     """  # noqa: S608 - the table name is the model's; every value is a parameter
     with connection.cursor() as cursor:
-        cursor.execute(sql, [person_id, *among_params])
-        rows = cursor.fetchall()
-    supervisor_of = {pk: supervisor_id for pk, supervisor_id, _ in rows}
-    starts = {pk for pk, _, is_start in rows if is_start}
+        cursor.execute(sql, [person_id, *ids_params, person_id])
+        chain = dict(cursor.fetchall())
+    chain.update(supervisor_of)
 
     above = set()
-    node = supervisor_of.get(person_id)
+    node = chain.get(person_id)
     while node is not None and node not in above and node != person_id:
         above.add(node)
-        node = supervisor_of.get(node)
+        node = chain.get(node)
 
-    # below[x]: whether the person is somewhere above x (memoised along each walk).
-    below: dict[int, bool] = {person_id: True}
-    for start in supervisor_of:
-        path, seen = [], set()
-        node = start
-        while node is not None and node not in below and node not in seen:
-            seen.add(node)
-            path.append(node)
-            node = supervisor_of.get(node)
-        found = below.get(node, False) if node is not None else False
-        for visited in path:
-            below[visited] = found
-    reports = {pk for pk, under in below.items() if under}
-    return ((above | reports) & starts) - {person_id}
+    below: set[int] = set()
+    if person_id in chain.values():  # someone reports to the person
+        # under[x]: whether the person is above x; False while x's walk is under way,
+        # so a loop that never reaches the person ends as "not under".
+        under: dict[int, bool] = {person_id: True}
+        for start in supervisor_of:
+            path = []
+            node = start
+            while node is not None and node not in under:
+                under[node] = False
+                path.append(node)
+                node = chain.get(node)
+            if node is not None and under[node]:
+                for visited in path:
+                    under[visited] = True
+        below = {pk for pk, is_under in under.items() if is_under}
+    return ((above | below) & supervisor_of.keys()) - {person_id}
+
+
+def _id_list(ids: set[int]) -> tuple[str, list]:
+    """A SELECT of the given ids, bound as one JSON parameter (no limit on how many).
+
+    On PostgreSQL the planner guesses a JSON array holds 100 elements, whatever
+    its length: that keeps the estimated cost of the walk small and steady,
+    below where it would compile the query just in time (which costs far more
+    than the walk itself).
+    """
+    values = json.dumps(sorted(ids))
+    if connection.vendor == "postgresql":
+        column = StaffMember._meta.get_field("supervisor").db_type(connection)
+        return f"SELECT (jsonb_array_elements_text(%s::jsonb))::{column}", [values]
+    return "SELECT value FROM json_each(%s)", [values]
 
 
 def _against_rule(rule: str, *, same_department: bool) -> int:

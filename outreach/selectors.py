@@ -1,6 +1,6 @@
 """Reads for outreach (protected rows come through the policy)."""
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Case, Count, IntegerField, QuerySet, When
 from django.utils import timezone
 
 from confidentiality import policy
@@ -25,8 +25,8 @@ def my_assignments(user) -> list[OutreachOffer]:
         policy.offers_visible_to(user)
         .filter(supporter_id=user.staff_member_id, state__in=OPEN_STATES)
         .select_related(*RELATED)
-        .order_by(F("first_contact_due_at").asc(nulls_last=True), "state_changed_at")
-        .filter(~Q(state=OfferState.ASSIGNED) | Q(first_contact_due_at__isnull=False))
+        .annotate(clock_running=_clock_running())
+        .order_by("-clock_running", "first_contact_due_at", "-state_changed_at", "pk")
     )
 
 
@@ -36,8 +36,15 @@ def outreach_queue(user, *, state: str = "") -> QuerySet[OutreachOffer]:
         offers = offers.filter(state=state)
     else:
         offers = offers.filter(state__in=OPEN_STATES)
-    return offers.order_by(
-        F("first_contact_due_at").asc(nulls_last=True), "-created_at", "-pk"
+    return offers.annotate(clock_running=_clock_running()).order_by(
+        "-clock_running", "first_contact_due_at", "-state_changed_at", "-pk"
+    )
+
+
+def _clock_running():
+    """1 while first contact is still awaited (the offer's clock matters), else 0."""
+    return Case(
+        When(state=OfferState.ASSIGNED, then=1), default=0, output_field=IntegerField()
     )
 
 

@@ -15,6 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from alongside.testing.cast import make_staff_member
+from api.models import ApiKey
 from events.models import AdverseEvent, TriggerType
 from organization.models import RosterImport
 from outreach.models import OnCallWindow, OutreachOffer
@@ -151,6 +152,15 @@ TABLE: dict[str, Entry] = {
         statuses(404, anon=302, director=302), kwargs="supporter_entry", method="post"
     ),
     # The API and its keys (api app)
+    # The ingest endpoints answer a call without a key 401, whoever is signed in.
+    "openapi-json": Entry(EVERYONE),
+    "api-root": Entry(NOT_FOUND_FOR_ALL),
+    "api_events": Entry(statuses(401), method="post"),
+    "api_fhir_adverse_event": Entry(statuses(401), method="post"),
+    "api_keys": Entry(statuses(404, anon=302, it=200)),
+    "api_key_revoke": Entry(
+        statuses(404, anon=302, it=302), kwargs="api_key", method="post"
+    ),
     # Adverse events (events app)
     "event_list": Entry(
         statuses(404, anon=302, director=200, administrator=200, risk=200)
@@ -325,6 +335,11 @@ SUBJECTS = {
         ).pk
     },
     "stale_answer": lambda cast: {"token": "no-such-link"},
+    "api_key": lambda cast: {
+        "key_id": ApiKey.objects.create(
+            source="incident-system", prefix="0badc0de", key_hash="sha256$0"
+        ).pk
+    },
     "reset_key": lambda cast: {"uidb36": "1", "key": "not-a-real-key"},
     "confirmation_key": lambda cast: {"key": "not-a-real-key"},
     "unknown_provider": lambda cast: {"provider_id": "nowhere"},

@@ -17,7 +17,9 @@ from accounts.services import role_revoke
 from confidentiality.models import AuditAction, AuditEvent
 from demo.roster import demo_roster_plan
 from demo.services import DemoLoadResult, demo_organization_load
+from events.models import AdverseEvent
 from organization.models import Department, Profession, Site, StaffMember
+from outreach.models import OutreachOffer
 from scope.eligibility import scope_in_force
 from scope.models import DemandRecord, ScopeStatus, ScopeVersion
 from selection.models import Candidate, CandidateStage, Nomination, NominationRound
@@ -106,6 +108,7 @@ def snapshot() -> dict:
         "nominations": Nomination.objects.count(),
         "hours": HoursEntry.objects.count(),
         "training_sessions": TrainingSession.objects.count(),
+        "offers": OutreachOffer.objects.count(),
     }
 
 
@@ -169,6 +172,16 @@ def test_supporters_stand_in_every_state_after_a_realistic_training_history(load
     assert standings["Farah"] == Readiness.PAUSED
     assert TrainingSession.objects.filter(starts_at__gt=timezone.now()).count() == 2
     assert SessionFeedback.objects.count() >= 20
+
+
+def test_outreach_has_offers_at_every_stage_and_the_demo_supporter_has_work(loaded):
+    states = set(OutreachOffer.objects.values_list("state", flat=True))
+    assert {"assigned", "contacted", "accepted", "in_support", "closed"} <= states
+    assert AdverseEvent.objects.filter(source="manual").exists()
+    assert AdverseEvent.objects.exclude(source="manual").exists()
+    supporter1 = User.objects.get(email="supporter1@demo.test").staff_member
+    assert OutreachOffer.objects.filter(supporter=supporter1).exists()
+    assert OutreachOffer.objects.filter(referral__isnull=False).count() == 3
 
 
 def test_coverage_shows_at_least_one_gap(loaded):

@@ -18,6 +18,7 @@ from accounts.models import Role, RoleAssignment
 from alongside.testing.cast import build_organization, make_staff_member
 from events.models import AdverseEvent, EventInvolvement, MatchedBy, TriggerType
 from organization.models import StaffMember
+from outreach import matching
 from outreach.matching import MatchRequest, match_supporters, reporting_line
 from outreach.models import (
     OfferOrigin,
@@ -175,6 +176,19 @@ SCENARIOS = [
         runners_up=("Lou", "Rita"),
     ),
     Scenario(
+        "recency among many equals; the busier never compete on it",
+        (
+            S("Ann", last_assigned_days=1),
+            S("Ben", last_assigned_days=2),
+            S("Cal", last_assigned_days=5),
+            S("Dee", last_assigned_days=4),
+            S("Eve", last_assigned_days=3),
+            S("Fay", open=1),
+        ),
+        chosen="Cal",
+        runners_up=("Dee", "Eve", "Ben"),
+    ),
+    Scenario(
         "load comes before recency",
         (S("Rita", last_assigned_days=3), S("Lou", open=1)),
         chosen="Rita",
@@ -196,9 +210,11 @@ SCENARIOS = [
         excluded={"caseload_cap": 2},
     ),
     Scenario(
-        "a new offer does not count against the cap",
-        (S("Ann", open=3),),
-        chosen=None,
+        # Every supporter here also has a new offer with their name on it.
+        "a new offer does not count against the cap; the open ones do",
+        (S("Ann", open=2), S("Ben", open=3)),
+        chosen="Ann",
+        runners_up=(),
         excluded={"caseload_cap": 1},
     ),
     Scenario(
@@ -211,7 +227,6 @@ SCENARIOS = [
         ),
         chosen="Ava",
         runners_up=(),
-        excluded={"not_active": 3},
     ),
     Scenario(
         "involved in the same event",
@@ -441,6 +456,10 @@ def world_for(organization, scenario: Scenario) -> World:
     return world
 
 
+def supervisors() -> dict[int, int | None]:
+    return dict(assignable_supporters().values_list("pk", "supervisor_id"))
+
+
 def first_names(candidates) -> list[str]:
     return [candidate.staff_member.first_name for candidate in candidates]
 
@@ -486,6 +505,22 @@ def test_at_most_the_asked_number_of_runners_up(organization):
     assert match_supporters(world.request(), runners_up=0).runners_up == []
 
 
+def test_recency_read_for_everyone_gives_the_same_order(organization, monkeypatch):
+    monkeypatch.setattr(matching, "_LAST_ASSIGNED_BY_ID", 1)
+    world = World(organization)
+    for name, days in [("Ann", 1), ("Ben", 9), ("Cal", 5), ("Dee", None)]:
+        world.add(Supporter(name, last_assigned_days=days))
+
+    proposal = match_supporters(world.request())
+
+    assert first_names([proposal.chosen, *proposal.runners_up]) == [
+        "Dee",
+        "Ben",
+        "Cal",
+        "Ann",
+    ]
+
+
 def test_equal_supporters_come_out_in_roster_order(organization):
     world = World(organization)
     first, second = world.add(Supporter("Ann")), world.add(Supporter("Ben"))
@@ -521,7 +556,7 @@ def test_the_reporting_line_is_followed_many_levels_up_and_down(organization):
     bystander.supervisor = top
     bystander.save()
 
-    line = reporting_line(world.person.pk, among=assignable_supporters())
+    line = reporting_line(world.person.pk, supervisor_of=supervisors())
 
     assert line == {top.pk, bottom.pk}
     assert match_supporters(world.request()).chosen.staff_member == bystander
@@ -559,9 +594,7 @@ def test_a_loop_through_the_person_excludes_everyone_in_it(organization):
     partner.save()
     world.person.save()
 
-    assert reporting_line(world.person.pk, among=assignable_supporters()) == {
-        partner.pk
-    }
+    assert reporting_line(world.person.pk, supervisor_of=supervisors()) == {partner.pk}
 
 
 # --- The request from an offer ----------------------------------------------------------

@@ -77,12 +77,22 @@ def hospital(cast):
 # --- Asking for support ----------------------------------------------------------------
 
 
-def test_the_ask_page_is_one_calm_button(cast, client_for):
-    response = client_for(cast.clinician).get(reverse("support_ask"))
+def test_the_ask_page_is_one_calm_button_for_someone_outside_the_scope(
+    cast, client_for
+):
+    response = client_for(cast.risk).get(reverse("support_ask"))
     html = response.content.decode()
     assert response.status_code == 200
     assert html.count(">Ask for support</button>") == 1
     assert 'name="viewport"' in html
+
+
+def test_the_ask_page_offers_optional_preferences_and_one_button_in_scope(
+    cast, client_for
+):
+    html = client_for(cast.clinician).get(reverse("support_ask")).content.decode()
+    assert html.count("<button") == 1 + html.count("link-button")
+    assert "Every question below is optional" in html
 
 
 def test_a_physician_who_asks_is_shown_how_to_reach_the_program(cast, client_for):
@@ -116,14 +126,19 @@ def test_a_nurse_outside_the_scope_is_answered_with_other_help(cast, client_for)
 
 
 def test_nothing_recorded_about_a_request_identifies_the_asker(cast, client_for):
-    asker = cast.clinician
+    """Outside the scope, asking leaves only a count.
+
+    (Inside it, asking is a referral: the person asked for a supporter to
+    contact them, so the program must know who they are.)
+    """
+    asker = cast.risk
     client = client_for(asker)
     audit_before, access_before = (
         AuditEvent.objects.count(),
         AccessEvent.objects.count(),
     )
     client.post(reverse("support_ask"))
-    client.get(reverse("support_contact"))
+    client.get(reverse("support_other_help"))
 
     fields = {field.name for field in DemandRecord._meta.get_fields()}
     assert fields == {
