@@ -63,7 +63,8 @@ class Referral(models.Model):
     department_preference = models.CharField(
         max_length=16,
         choices=DepartmentPreference.choices,
-        default=DepartmentPreference.OTHER_DEPARTMENT,
+        default=DepartmentPreference.ANY,
+        help_text="“Either” leaves the program's department rule to decide.",
     )
     same_profession = models.BooleanField(default=True)
     supporter_gender = models.CharField(max_length=32, blank=True)

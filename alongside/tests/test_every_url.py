@@ -11,7 +11,13 @@ from dataclasses import dataclass, field
 import pytest
 from django.db import transaction
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import (
+    NoReverseMatch,
+    URLPattern,
+    URLResolver,
+    get_resolver,
+    reverse,
+)
 from django.utils import timezone
 
 from alongside.testing.cast import make_staff_member
@@ -428,7 +434,16 @@ def request_path(key: str, entry: Entry, cast) -> str:
     if key.startswith("accounts/"):
         return "/" + key
     kwargs = SUBJECTS[entry.kwargs](cast) if entry.kwargs else {}
-    return reverse(key, kwargs=kwargs)
+    try:
+        return reverse(key, kwargs=kwargs)
+    except NoReverseMatch:
+        # Named inside a namespace (the API's patterns are "api:<name>").
+        for namespace in get_resolver().namespace_dict:
+            try:
+                return reverse(f"{namespace}:{key}", kwargs=kwargs)
+            except NoReverseMatch:
+                continue
+        raise
 
 
 @pytest.mark.parametrize("key", sorted(TABLE))
