@@ -647,7 +647,7 @@ def first_message_send(*, actor: User, offer: OutreachOffer) -> OutreachOffer:
     if not _may_move(actor, offer):
         raise PermissionDenied("Only the assigned supporter or program staff send it.")
     offer = (
-        OutreachOffer.objects.select_for_update()
+        OutreachOffer.objects.select_for_update(of=("self",))
         .select_related("person", "supporter")
         .get(pk=offer.pk)
     )
@@ -756,7 +756,7 @@ def offer_answer(*, token: str, answer: str) -> OutreachOffer:
 def second_offer_send(*, offer_id: int) -> bool:
     """One gentle second offer after "not now"; never a third."""
     offer = (
-        OutreachOffer.objects.select_for_update()
+        OutreachOffer.objects.select_for_update(of=("self",))
         .select_related("person", "supporter")
         .filter(pk=offer_id)
         .first()

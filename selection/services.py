@@ -298,7 +298,7 @@ def candidate_move(
     if to_stage in DECIDED_BY_DIRECTOR and not policy.may_decide_selection(actor):
         raise PermissionDenied("Selecting a peer supporter is the director's decision.")
     candidate = (
-        Candidate.objects.select_for_update()
+        Candidate.objects.select_for_update(of=("self",))
         .select_related("staff_member", "round")
         .get(pk=candidate.pk)
     )
