@@ -187,6 +187,7 @@ def event_ingest(*, api_key: ApiKey, incoming: IncomingEvent) -> EventIngested:
             ],
             unmatched_count=len(unmatched),
             api_key=api_key,
+            assign_now=False,
         )
     except ValidationError as error:
         if not hasattr(error, "error_dict"):

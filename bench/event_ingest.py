@@ -238,11 +238,11 @@ def timed(client, path: str, payloads: list[str]) -> tuple[float, float, Counter
     real = outreach.services.offers_for_event_create
     in_outreach = 0.0
 
-    def offers_for_event_create(*, event):
+    def offers_for_event_create(*, event, **options):
         nonlocal in_outreach
         started = time.perf_counter()
         try:
-            return real(event=event)
+            return real(event=event, **options)
         finally:
             in_outreach += time.perf_counter() - started
 

@@ -59,19 +59,25 @@ def event_record(
     unmatched_count: int = 0,
     recorded_by: User | None = None,
     api_key=None,
+    assign_now: bool = True,
 ) -> EventRecorded:
     """Record an event and offer support to everyone eligible involved in it.
 
     Idempotent on (source, source_event_id): a retry of an event already
     recorded returns it and changes nothing. ``involved`` pairs each person
-    with how they were matched (``MatchedBy``).
+    with how they were matched (``MatchedBy``). With ``assign_now`` false
+    (machine ingest) the offers are made at once and matched to supporters
+    by the worker moments later, so an incident system is never kept waiting.
     """
     _check(occurred_on=occurred_on, trigger_type=trigger_type, harm_level=harm_level)
     source_event_id = (source_event_id or "").strip()
     if source_event_id:
-        existing = AdverseEvent.objects.filter(
-            source=source, source_event_id=source_event_id
-        ).first()
+        # The condition repeats the unique index's, so SQLite can use it too.
+        existing = (
+            AdverseEvent.objects.filter(source=source, source_event_id=source_event_id)
+            .exclude(source_event_id="")
+            .first()
+        )
         if existing is not None:
             return EventRecorded(event=existing, created=False, offers_created=0)
     try:
@@ -88,6 +94,7 @@ def event_record(
                 unmatched_count=unmatched_count,
                 recorded_by=recorded_by,
                 api_key=api_key,
+                assign_now=assign_now,
             )
     except IntegrityError:
         # The same event arrived twice at once; the other request recorded it.
@@ -98,7 +105,9 @@ def event_record(
     return EventRecorded(event=event, created=True, offers_created=offers)
 
 
-def _event_create(*, involved, recorded_by, **fields) -> tuple[AdverseEvent, int]:
+def _event_create(
+    *, involved, recorded_by, assign_now: bool, **fields
+) -> tuple[AdverseEvent, int]:
     from outreach.services import offers_for_event_create
 
     event = AdverseEvent.objects.create(recorded_by=recorded_by, **fields)
@@ -126,7 +135,7 @@ def _event_create(*, involved, recorded_by, **fields) -> tuple[AdverseEvent, int
             "unmatched": event.unmatched_count,
         },
     )
-    offers = offers_for_event_create(event=event)
+    offers = offers_for_event_create(event=event, assign_now=assign_now)
     return event, offers
 
 

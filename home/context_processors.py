@@ -37,6 +37,7 @@ def _items(request) -> list[NavigationItem]:
         ("Roles", "roles", policy.may_view_roles(user)),
         ("Audit log", "audit_log", policy.may_view_audit_log(user)),
         ("System", "system_status", policy.may_view_system_status(user)),
+        ("API keys", "api_keys", policy.may_manage_api_keys(user)),
         ("Ask for support", "support_ask", policy.may_ask_for_support(user)),
     ]
     items = []

@@ -26,3 +26,8 @@ def second_offer(payload: dict) -> None:
 @task_handler("outreach.check_in")
 def check_in(payload: dict) -> None:
     services.check_in_remind(offer_id=payload["offer_id"], days=payload["days"])
+
+
+@task_handler("outreach.assign_event")
+def assign_event(payload: dict) -> None:
+    services.event_offers_assign(event_id=payload["event_id"])

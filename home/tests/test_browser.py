@@ -68,7 +68,7 @@ def test_the_it_administrator_sees_system_pages_but_not_the_roster(
     page.get_by_role("button", name="Sign in").click()
     nav = page.get_by_role("navigation", name="Main")
     expect(nav.get_by_role("link")).to_have_text(
-        ["Home", "Roles", "Audit log", "System", "Ask for support"]
+        ["Home", "Roles", "Audit log", "System", "API keys", "Ask for support"]
     )
     nav.get_by_role("link", name="System").click()
     expect(page.get_by_role("heading", name="System status")).to_be_visible()

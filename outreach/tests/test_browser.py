@@ -17,6 +17,7 @@ from events.models import TriggerType
 from outbox.models import OutboundEmail
 from outreach.models import OfferState, OutreachOffer
 from outreach.tests.conftest import make_active
+from worker.runner import Worker
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -69,6 +70,8 @@ def test_an_event_from_the_incident_system_reaches_the_clinician_and_the_timelin
     )
     assert answer["involved_matched"] == 1
     assert answer["offers_created"] == 1
+    # The incident system is answered at once; the worker matches a supporter.
+    Worker(worker_id="browser-test").run(once=True)
 
     supporter = signed_in(browser, base_url, cast.supporter)
     supporter.get_by_role("link", name="Your assignments").first.click()

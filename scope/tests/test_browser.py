@@ -5,6 +5,7 @@ from playwright.sync_api import expect
 
 from alongside.testing.cast import make_user
 from alongside.testing.mfa import totp_code
+from outreach.models import OutreachOffer
 from scope.models import DemandRecord
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -49,16 +50,25 @@ def test_a_nurse_outside_the_scope_is_answered_and_the_director_sees_the_demand(
     expect(director.get_by_text("Nina")).to_have_count(0)
 
 
-def test_a_physician_in_the_scope_is_shown_how_to_reach_the_program(
+def test_a_physician_in_the_scope_asks_for_a_supporter_with_preferences(
     live_cast, sign_in_page
 ):
     page = sign_in_page(live_cast.clinician)
     page.get_by_role("navigation", name="Main").get_by_role(
         "link", name="Ask for support"
     ).click()
-    page.get_by_role("button", name="Ask for support").click()
+    page.get_by_label("Phone").check()
+    page.get_by_label("When is a good time to reach you?").fill("After 6 pm")
+    page.get_by_role("button", name="Ask for a peer supporter").click()
     expect(
         page.get_by_role("heading", name="Thank you for reaching out")
     ).to_be_visible()
-    expect(page.get_by_role("heading", name="How to reach the program")).to_be_visible()
+    expect(
+        page.get_by_role(
+            "heading", name="If you would rather reach the program yourself"
+        )
+    ).to_be_visible()
     assert DemandRecord.objects.get().in_scope
+    offer = OutreachOffer.objects.get()
+    assert offer.person == live_cast.clinician.staff_member
+    assert offer.referral.modality == "phone"
