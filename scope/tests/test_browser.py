@@ -57,7 +57,7 @@ def test_a_physician_in_the_scope_asks_for_a_supporter_with_preferences(
     page.get_by_role("navigation", name="Main").get_by_role(
         "link", name="Ask for support"
     ).click()
-    page.get_by_label("Phone").check()
+    page.get_by_label("How would you like to talk?").select_option("phone")
     page.get_by_label("When is a good time to reach you?").fill("After 6 pm")
     page.get_by_role("button", name="Ask for a peer supporter").click()
     expect(
