@@ -1,7 +1,10 @@
 """Referrals from the people who ask: for themselves, for a colleague, without signing in."""
 
+import hashlib
+
 from django.conf import settings
 from django.core import signing
+from django.core.cache import cache
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -57,12 +60,25 @@ def colleague_refer(
     return offer
 
 
+PUBLIC_REQUEST_LINK_EVERY = 10 * 60  # seconds between links to one address
+
+
 def public_request_link_send(*, email: str, salt: str) -> bool:
-    """E-mail a link to an active roster address; do nothing (silently) for any other."""
+    """E-mail a link to an active roster address; do nothing (silently) for any other.
+
+    One link per address every ten minutes, so the form cannot be used to
+    flood a colleague's inbox.
+    """
     person = StaffMember.objects.filter(
         is_active=True, work_email__iexact=email
     ).first()
     if person is None:
+        return False
+    throttle = (
+        "outreach.public_request:"
+        + hashlib.sha256(person.work_email.lower().encode()).hexdigest()
+    )
+    if not cache.add(throttle, 1, timeout=PUBLIC_REQUEST_LINK_EVERY):
         return False
     token = signing.dumps({"email": person.work_email.lower()}, salt=salt)
     email_queue(

@@ -230,3 +230,9 @@ def test_the_public_request_link_leads_to_an_offer(cast, client, active_supporte
 def test_a_forged_public_request_link_is_refused(cast, client):
     path = reverse("public_request_confirm", args=["not-a-signed-token"])
     assert client.get(path).status_code == 404
+
+
+def test_the_public_request_sends_one_link_per_address_every_ten_minutes(cast, client):
+    for _ in range(3):
+        client.post(reverse("public_request"), {"email": cast.clinician.email})
+    assert OutboundEmail.objects.filter(purpose="outreach_public_request").count() == 1
