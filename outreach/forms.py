@@ -37,7 +37,7 @@ class ReferralPreferencesForm(forms.ModelForm):
             "same_profession": "Someone in my own profession",
             "modality": "How would you like to talk?",
             "good_times": "When is a good time to reach you?",
-            "phone": "A number to call (optional)",
+            "phone": "A number to call",
             "how_heard": "How did you hear about the program?",
         }
         help_texts = {
