@@ -20,7 +20,7 @@ from confidentiality.models import AccessEvent, AuditAudience, AuditEvent
 from confidentiality.services import access_event_record
 from events.models import AdverseEvent
 from organization.models import RosterImport, StaffMember
-from outreach.models import OutreachOffer
+from outreach.models import OnCallWindow, OutreachOffer
 from scope.eligibility import eligible_staff_members
 from scope.models import DemandRecord, ScopeVersion
 from selection.models import Candidate, Nomination, NominationRound
@@ -456,10 +456,47 @@ def colleagues_findable_by(user, *, query: str):
     Not limited to the program's scope: a colleague outside it is answered
     and counted as unmet demand, not hidden.
     """
+    return _directory_search(
+        user, StaffMember.objects.filter(is_active=True), query=query
+    )
+
+
+def access_colleague(user, staff_member_id) -> StaffMember:
+    """A colleague's directory entry, to refer them (name, profession, department)."""
+    return _directory_entry(
+        user, StaffMember.objects.filter(is_active=True), staff_member_id
+    )
+
+
+def on_call_windows_visible_to(user):
+    """A supporter's own on-call windows (program staff see on-call through matching)."""
+    if not is_peer_supporter(user):
+        return OnCallWindow.objects.none()
+    return OnCallWindow.objects.filter(supporter_id=user.staff_member_id)
+
+
+def access_own_on_call_window(user, window_id) -> OnCallWindow:
+    try:
+        return on_call_windows_visible_to(user).get(pk=window_id)
+    except (OnCallWindow.DoesNotExist, ValueError, TypeError):
+        raise Http404
+
+
+def api_keys_visible_to(user):
+    if may_manage_api_keys(user):
+        return ApiKey.objects.all()
+    return ApiKey.objects.none()
+
+
+# --- The staff directory (finding a colleague to nominate or refer) ---------------------
+
+
+def _directory_search(user, people, *, query: str):
+    """Others among ``people`` by at least two letters of a name, ten at a time."""
     query = query.strip()
     if len(query) < 2 or not user.is_authenticated or user.staff_member_id is None:
         return StaffMember.objects.none()
-    people = StaffMember.objects.filter(is_active=True).exclude(pk=user.staff_member_id)
+    people = people.exclude(pk=user.staff_member_id)
     for term in query.split():
         people = people.filter(
             Q(first_name__icontains=term) | Q(last_name__icontains=term)
@@ -469,25 +506,18 @@ def colleagues_findable_by(user, *, query: str):
     )[:10]
 
 
-def access_colleague(user, staff_member_id) -> StaffMember:
-    """A colleague's directory entry, to refer them (name, profession, department)."""
+def _directory_entry(user, people, staff_member_id) -> StaffMember:
+    """One other person among ``people``: name, profession, department, site."""
     if not user.is_authenticated or user.staff_member_id is None:
         raise Http404
     try:
         return (
-            StaffMember.objects.filter(is_active=True)
-            .exclude(pk=user.staff_member_id)
+            people.exclude(pk=user.staff_member_id)
             .select_related("profession", "department", "site")
             .get(pk=staff_member_id)
         )
     except (StaffMember.DoesNotExist, ValueError, TypeError):
         raise Http404
-
-
-def api_keys_visible_to(user):
-    if may_manage_api_keys(user):
-        return ApiKey.objects.all()
-    return ApiKey.objects.none()
 
 
 # --- Selecting peer supporters ------------------------------------------------------------------
@@ -560,32 +590,12 @@ def nominees_findable_by(user, *, query: str):
     A plain staff directory (name, profession, department), found by at least
     two letters of a name, at most ten at a time.
     """
-    query = query.strip()
-    if len(query) < 2 or not user.is_authenticated or user.staff_member_id is None:
-        return StaffMember.objects.none()
-    people = eligible_staff_members().exclude(pk=user.staff_member_id)
-    for term in query.split():
-        people = people.filter(
-            Q(first_name__icontains=term) | Q(last_name__icontains=term)
-        )
-    return people.select_related("profession", "department").order_by(
-        "last_name", "first_name", "pk"
-    )[:10]
+    return _directory_search(user, eligible_staff_members(), query=query)
 
 
 def access_nominee(user, staff_member_id) -> StaffMember:
     """A colleague this person may nominate (the directory entry, nothing more)."""
-    if not user.is_authenticated or user.staff_member_id is None:
-        raise Http404
-    try:
-        return (
-            eligible_staff_members()
-            .exclude(pk=user.staff_member_id)
-            .select_related("profession", "department", "site")
-            .get(pk=staff_member_id)
-        )
-    except (StaffMember.DoesNotExist, ValueError, TypeError):
-        raise Http404
+    return _directory_entry(user, eligible_staff_members(), staff_member_id)
 
 
 # --- Training feedback (training app, feedback) ---------------------------------------------------

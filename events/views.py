@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from alongside.service_errors import error_text, form_errors_add
 from confidentiality import policy
 from events import services
 from events.forms import (
@@ -52,8 +53,7 @@ def event_new(request):
                 involved=form.cleaned_data["involved"],
             )
         except ValidationError as error:
-            for field, texts in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, texts)
+            form_errors_add(form, error)
         else:
             messages.success(
                 request,
@@ -101,7 +101,7 @@ def event_litigation(request, event_id: int):
                 noticed_on=form.cleaned_data["noticed_on"],
             )
         except (ValidationError, PermissionDenied) as error:
-            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+            messages.error(request, error_text(error))
         else:
             messages.success(
                 request, "Recorded. Support is offered again to those involved."

@@ -353,13 +353,10 @@ def referral_make(
 
 
 def _earlier_supporters(offer: OutreachOffer) -> frozenset[int]:
-    return frozenset(
-        OutreachOffer.objects.filter(pk=offer.pk)
-        .values_list("supporter_id", flat=True)
-        .exclude(supporter_id=None)
-    ) | frozenset(
-        int(pk) for pk in offer.match_explanation.get("earlier_supporters", [])
-    )
+    """Who has had this offer: the supporter now, and those recorded at earlier assignments."""
+    stored = offer.match_explanation.get("earlier_supporters", [])
+    current = {offer.supporter_id} if offer.supporter_id else set()
+    return frozenset(current | {int(pk) for pk in stored})
 
 
 def offer_assign(

@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from alongside.service_errors import error_text
 from confidentiality import policy
 from outreach import selectors, services
 from outreach.forms import (
@@ -15,15 +16,8 @@ from outreach.forms import (
     OnCallWindowForm,
     SupporterProfileForm,
 )
-from outreach.models import OfferState, OnCallWindow, SupporterProfile
+from outreach.models import OfferState, SupporterProfile
 from training.selectors import current_supporters
-
-
-def _message(error: Exception) -> str:
-    if isinstance(error, ValidationError):
-        return " ".join(error.messages)
-    return str(error)
-
 
 # --- Program staff -----------------------------------------------------------------------------
 
@@ -87,7 +81,7 @@ def offer_reassign(request, offer_id: int):
             reason=form.cleaned_data["reason"],
         )
     except (ValidationError, PermissionDenied) as error:
-        messages.error(request, _message(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, f"Assigned to {form.cleaned_data['supporter']}.")
     return redirect("offer_detail", offer.pk)
@@ -108,7 +102,7 @@ def offer_close(request, offer_id: int):
                 close_reason=form.cleaned_data["close_reason"],
             )
         except (ValidationError, PermissionDenied) as error:
-            messages.error(request, _message(error))
+            messages.error(request, error_text(error))
         else:
             messages.success(request, "The offer is closed.")
     return redirect("offer_detail", offer.pk)
@@ -145,7 +139,7 @@ def assignment_move(request, offer_id: int):
             detail="Logged by the supporter.",
         )
     except (ValidationError, PermissionDenied) as error:
-        messages.error(request, _message(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, "Noted.")
     return redirect("my_assignments")
@@ -159,7 +153,7 @@ def assignment_first_message(request, offer_id: int):
     try:
         services.first_message_send(actor=request.user, offer=offer)
     except (ValidationError, PermissionDenied) as error:
-        messages.error(request, _message(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(
             request,
@@ -202,7 +196,7 @@ def my_availability(request):
         request,
         "outreach/my_availability.html",
         {
-            "windows": OnCallWindow.objects.filter(supporter=staff_member).order_by(
+            "windows": policy.on_call_windows_visible_to(request.user).order_by(
                 "-starts_at"
             )[:20],
             "window_form": window_form,
@@ -215,10 +209,7 @@ def my_availability(request):
 @require_POST
 def on_call_window_remove(request, window_id: int):
     policy.require(policy.is_peer_supporter(request.user))
-    window = OnCallWindow.objects.filter(
-        pk=window_id, supporter_id=request.user.staff_member_id
-    ).first()
-    policy.require(window is not None)
+    window = policy.access_own_on_call_window(request.user, window_id)
     services.on_call_window_remove(user=request.user, window=window)
     messages.success(request, "Removed.")
     return redirect("my_availability")

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from alongside.service_errors import form_errors_add
 from confidentiality import policy
 from scope.eligibility import staff_member_is_eligible
 from selection import selectors, services
@@ -17,16 +18,6 @@ from selection.forms import (
     NomineeSearchForm,
 )
 from selection.models import CandidateStage
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    """Put a service's error on the field it names, or on the form."""
-    if hasattr(error, "error_dict"):
-        for name, messages_ in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, messages_)
-    else:
-        form.add_error(None, error.messages)
-
 
 # --- Program staff: rounds, the pipeline, coverage --------------------------------------------
 
@@ -54,7 +45,7 @@ def nomination_round_new(request):
                 actor=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            form_errors_add(form, error)
         else:
             messages.success(request, f"The round “{nomination_round}” is set up.")
             return redirect("nomination_round_detail", nomination_round.pk)
@@ -123,7 +114,7 @@ def candidate_detail(request, candidate_id: int):
                 note=form.cleaned_data["note"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            form_errors_add(form, error)
         except PermissionDenied as error:
             form.add_error(None, str(error))
         else:
@@ -213,7 +204,7 @@ def nominate_person(request, staff_member_id: int):
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            form_errors_add(form, error)
         else:
             messages.success(
                 request,
@@ -262,7 +253,7 @@ def supporter_apply(request):
                 statement=form.cleaned_data["statement"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            form_errors_add(form, error)
         else:
             messages.success(
                 request,

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Role
 from accounts.services import role_acknowledge
+from alongside.service_errors import error_text, form_errors_add
 from confidentiality import policy
 from program.selectors import program_settings
 from team.forms import HoursEntryForm
@@ -45,7 +46,7 @@ def appointment_acknowledge(request, assignment_id: int):
         try:
             role_acknowledge(user=request.user, assignment=assignment)
         except (ValidationError, PermissionDenied) as error:
-            messages.error(request, _message(error))
+            messages.error(request, error_text(error))
             return redirect("appointment_acknowledge", assignment_id=assignment.pk)
         messages.success(
             request,
@@ -98,7 +99,7 @@ def program_hours(request):
             try:
                 entry = hours_log(actor=request.user, **form.cleaned_data)
             except ValidationError as error:
-                _add_errors(form, error)
+                form_errors_add(form, error)
             except PermissionDenied as error:
                 form.add_error(None, str(error))
             else:
@@ -141,18 +142,3 @@ def hours_remove_view(request, entry_id: int):
 
 def _hours_url(day) -> str:
     return f"{reverse('program_hours')}?month={month_of(day):%Y-%m}"
-
-
-def _message(error) -> str:
-    if isinstance(error, ValidationError):
-        return error.messages[0]
-    return str(error)
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    """Show a service's errors beside the fields they are about."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, messages_ in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, messages_)

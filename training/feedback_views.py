@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import Role
+from alongside.service_errors import form_errors_add
 from confidentiality import policy
 from confidentiality.suppression import current_k, current_k_comments
 from training.feedback import (
@@ -35,7 +36,7 @@ def session_feedback(request, session_id: int):
                 user=request.user, session=session, **form.cleaned_data
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            form_errors_add(form, error)
         else:
             messages.success(
                 request,
@@ -75,11 +76,3 @@ def _back(user):
     if policy.has_role(user, Role.PEER_SUPPORTER):
         return redirect("my_training")
     return redirect("home")
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, field_errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, field_errors)
-    else:
-        form.add_error(None, error.messages)

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from alongside.service_errors import error_text, form_errors_add
 from confidentiality import policy
 from program.selectors import program_settings
 from training import selectors, services
@@ -24,21 +25,6 @@ from training.models import (
     TrainingModule,
     TrainingSession,
 )
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, texts in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, texts)
-    else:
-        form.add_error(None, error.messages)
-
-
-def _message_for(error: Exception) -> str:
-    if isinstance(error, ValidationError):
-        return " ".join(error.messages)
-    return str(error)
-
 
 # --- Program staff: the overview and the curriculum -------------------------------------------
 
@@ -88,7 +74,7 @@ def training_module_edit(request, module_id: int | None = None):
                 actor=request.user, module=form.instance
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            form_errors_add(form, error)
         else:
             messages.success(request, f"Saved the module “{saved}”.")
             return redirect("curriculum")
@@ -113,7 +99,7 @@ def session_new(request):
                 repeats=form.cleaned_data.get("repeats") or 0,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            form_errors_add(form, error)
         else:
             first = sessions[0]
             more = f" and {len(sessions) - 1} more" if len(sessions) > 1 else ""
@@ -176,7 +162,7 @@ def session_edit(request, session_id: int):
                 modules=form.cleaned_data["modules"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            form_errors_add(form, error)
         else:
             messages.success(
                 request,
@@ -198,7 +184,7 @@ def session_cancel(request, session_id: int):
             actor=request.user, session=session, reason=request.POST.get("reason", "")
         )
     except (ValidationError, PermissionDenied) as error:
-        messages.error(request, _message_for(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(
             request, "Cancelled. Everyone enrolled has been sent a cancellation."
@@ -227,7 +213,7 @@ def session_enrol(request, session_id: int):
             actor=request.user, session=session, staff_member=staff_member
         )
     except (ValidationError, PermissionDenied) as error:
-        messages.error(request, _message_for(error))
+        messages.error(request, error_text(error))
     else:
         who = (
             "You are"
@@ -250,7 +236,7 @@ def enrolment_withdraw(request, enrolment_id: int):
     try:
         services.enrolment_withdraw(actor=request.user, enrolment=enrolment)
     except (ValidationError, PermissionDenied) as error:
-        messages.error(request, _message_for(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, "The place is given up.")
     return redirect("session_detail", enrolment.session_id)
@@ -269,7 +255,7 @@ def session_attendance(request, session_id: int):
     except ValueError:
         messages.error(request, "The attendance list was not understood; try again.")
     except (ValidationError, PermissionDenied) as error:
-        messages.error(request, _message_for(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, "Attendance saved.")
     return redirect("session_detail", session.pk)
@@ -305,7 +291,7 @@ def my_training_pause(request):
     try:
         services.supporter_pause(user=request.user, reason=form.cleaned_data["reason"])
     except ValidationError as error:
-        messages.error(request, _message_for(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(
             request,
@@ -322,7 +308,7 @@ def my_training_resume(request):
     try:
         services.supporter_resume(user=request.user)
     except ValidationError as error:
-        messages.error(request, _message_for(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, "Welcome back. You are in matching again.")
     return redirect("my_training")
@@ -362,7 +348,7 @@ def competency_sign_off(request, staff_member_id: int):
                 note=form.cleaned_data["note"],
             )
         except ValidationError as error:
-            messages.error(request, _message_for(error))
+            messages.error(request, error_text(error))
         else:
             messages.success(request, f"Signed off {staff_member}'s competency.")
     else:
