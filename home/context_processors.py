@@ -40,16 +40,15 @@ def _items(request) -> list[NavigationItem]:
         ("API keys", "api_keys", policy.may_manage_api_keys(user)),
         ("Ask for support", "support_ask", policy.may_ask_for_support(user)),
     ]
-    items = []
-    for label, name, visible in candidates:
-        if not visible:
-            continue
-        url = reverse(name)
-        current = (
-            request.path == url if name == "home" else request.path.startswith(url)
-        )
-        items.append(NavigationItem(label=label, url=url, current=current))
-    return items
+    visible = [(label, reverse(name)) for label, name, shown in candidates if shown]
+    # The current section is the longest link the path starts with, so
+    # /system/api-keys/ marks "API keys", not "System" as well (and "/" only Home).
+    matching = [url for _, url in visible if request.path.startswith(url)]
+    current = max(matching, key=len) if matching else None
+    return [
+        NavigationItem(label=label, url=url, current=url == current)
+        for label, url in visible
+    ]
 
 
 def navigation(request) -> dict:

@@ -147,4 +147,4 @@ class SupporterProfileForm(forms.ModelForm):
     class Meta:
         model = SupporterProfile
         fields = ["gender"]
-        labels = {"gender": "Your gender, for people who ask for it (optional)"}
+        labels = {"gender": "Your gender, for people who ask for it"}

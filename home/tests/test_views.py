@@ -111,3 +111,9 @@ def test_a_clinician_is_invited_to_nominate_while_a_round_is_open(cast, client_f
     content = client_for(cast.clinician).get("/").content.decode()
     assert "Nominate a colleague" in content
     assert "Ask for support" in content
+
+
+def test_only_the_deepest_matching_section_is_marked_current(cast, client_for):
+    page = client_for(cast.it).get("/system/api-keys/").content.decode()
+    assert page.count('aria-current="page"') == 1
+    assert 'href="/system/api-keys/" aria-current="page"' in page
