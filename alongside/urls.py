@@ -4,6 +4,8 @@ from home.views import not_found
 from organization.urls import roster_patterns, structure_patterns
 
 urlpatterns = [
+    # First: machines call it most, and Django tries patterns in order.
+    path("api/v1/", include("api.urls")),
     path("", include("home.urls")),
     path("people/", include(roster_patterns)),
     path("organization/", include(structure_patterns)),
@@ -15,7 +17,6 @@ urlpatterns = [
     path("training/", include("training.urls")),
     path("events/", include("events.urls")),
     path("", include("outreach.urls")),
-    path("api/v1/", include("api.urls")),
     path("system/api-keys/", include("api.key_urls")),
     path("", include("confidentiality.urls")),
     path("system/", include("worker.urls")),

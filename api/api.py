@@ -58,7 +58,6 @@ def _answer(result: EventIngested) -> Status:
                 {"index": match.index, "field": match.field, "reason": match.reason}
                 for match in result.unmatched
             ],
-            offers_created=result.offers_created,
         ),
     )
 
@@ -71,8 +70,8 @@ def _answer(result: EventIngested) -> Status:
     operation_id="recordEvent",
     summary="Record an adverse event (Alongside's shape)",
     description=(
-        "Records the event and offers support to every eligible member of staff "
-        "involved. 201 when recorded, 200 when this event id was already recorded "
+        "Records the event; moments later Alongside offers support to every "
+        "eligible member of staff involved. 201 when recorded, 200 when this event id was already recorded "
         "for your source (nothing changes)."
     ),
 )

@@ -189,9 +189,6 @@ class EventAccepted(Schema):
     unmatched: list[Unmatched] = Field(
         description="The people named who matched nobody active on the roster."
     )
-    offers_created: int = Field(
-        description="Outreach offers this request created (0 on a retry)."
-    )
 
 
 class Message(Schema):

@@ -28,6 +28,7 @@ from confidentiality import policy
 from confidentiality.models import AuditAction, AuditAudience
 from confidentiality.services import audit_event_record
 from events.models import AdverseEvent, EventInvolvement, TriggerType
+from events.selectors import active_trigger_types, event_recorded_before
 from events.services import event_record
 from organization.models import Department, Site
 
@@ -157,7 +158,6 @@ class EventIngested:
     created: bool
     involved_matched: int
     unmatched: list[PersonMatch]
-    offers_created: int
 
 
 def event_ingest(*, api_key: ApiKey, incoming: IncomingEvent) -> EventIngested:
@@ -166,9 +166,18 @@ def event_ingest(*, api_key: ApiKey, incoming: IncomingEvent) -> EventIngested:
     Raises ValidationError keyed by the payload's field names for unknown
     codes and for what ``event_record`` refuses.
     """
-    trigger_type = _trigger_type(incoming)
-    unit = _unit(Department, incoming.unit_code, incoming.blame("unit"))
-    site = _unit(Site, incoming.site_code, incoming.blame("site"))
+    try:
+        trigger_type = _trigger_type(incoming)
+        unit = _unit(Department, incoming.unit_code, incoming.blame("unit"))
+        site = _unit(Site, incoming.site_code, incoming.blame("site"))
+    except ValidationError:
+        # A retry is answered with the event even if the catalogue changed since.
+        existing = event_recorded_before(
+            source=api_key.source, source_event_id=incoming.event_id
+        )
+        if existing is None:
+            raise
+        return _retry_answer(existing, people_match(incoming.people))
     matches = people_match(incoming.people)
     unmatched = [match for match in matches if match.staff_member is None]
     try:
@@ -187,7 +196,7 @@ def event_ingest(*, api_key: ApiKey, incoming: IncomingEvent) -> EventIngested:
             ],
             unmatched_count=len(unmatched),
             api_key=api_key,
-            assign_now=False,
+            reach_in_by_worker=True,
         )
     except ValidationError as error:
         if not hasattr(error, "error_dict"):
@@ -195,32 +204,34 @@ def event_ingest(*, api_key: ApiKey, incoming: IncomingEvent) -> EventIngested:
         raise ValidationError(
             {incoming.blame(name): errors for name, errors in error.error_dict.items()}
         ) from None
-    if recorded.created:
-        matched = len(
-            {match.staff_member.pk for match in matches if match.staff_member}
-        )
-    else:
-        matched = EventInvolvement.objects.filter(event=recorded.event).count()
+    if not recorded.created:
+        return _retry_answer(recorded.event, matches)
     return EventIngested(
         event=recorded.event,
-        created=recorded.created,
-        involved_matched=matched,
+        created=True,
+        involved_matched=len(
+            {match.staff_member.pk for match in matches if match.staff_member}
+        ),
         unmatched=unmatched,
-        offers_created=recorded.offers_created,
+    )
+
+
+def _retry_answer(event: AdverseEvent, matches: list[PersonMatch]) -> EventIngested:
+    """The event as first recorded; ``unmatched`` worked out again from the retry."""
+    return EventIngested(
+        event=event,
+        created=False,
+        involved_matched=EventInvolvement.objects.filter(event=event).count(),
+        unmatched=[match for match in matches if match.staff_member is None],
     )
 
 
 def _trigger_type(incoming: IncomingEvent) -> TriggerType:
-    active = {
-        trigger.code: trigger
-        for trigger in TriggerType.objects.filter(
-            code__in=incoming.trigger_codes, is_active=True
-        )
-    }
+    active = active_trigger_types()
     for code in incoming.trigger_codes:
         if code in active:
             return active[code]
-    known = TriggerType.objects.filter(is_active=True).values_list("code", flat=True)
+    known = list(active)
     raise ValidationError(
         {
             incoming.blame("trigger_type"): (

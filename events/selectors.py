@@ -1,9 +1,34 @@
-"""Reads about adverse events (through the policy)."""
+"""Reads about adverse events (through the policy), and the trigger catalogue."""
 
+from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 
 from confidentiality import policy
-from events.models import AdverseEvent
+from events.models import AdverseEvent, TriggerType
+
+ACTIVE_TRIGGERS_CACHE = "events:active-trigger-types"
+ACTIVE_TRIGGERS_CACHED_FOR = 60  # seconds; saving a trigger type clears it at once
+
+
+def active_trigger_types() -> dict[str, TriggerType]:
+    """The catalogue's active trigger types by code, in catalogue order.
+
+    Every event a machine sends looks its trigger up here, so the catalogue
+    (a dozen rows the director seldom changes) is kept in the shared cache
+    for a minute; ``trigger_type_save`` clears the copy.
+    """
+    catalogue = cache.get(ACTIVE_TRIGGERS_CACHE)
+    if catalogue is None:
+        catalogue = {
+            trigger.code: trigger
+            for trigger in TriggerType.objects.filter(is_active=True)
+        }
+        cache.set(ACTIVE_TRIGGERS_CACHE, catalogue, ACTIVE_TRIGGERS_CACHED_FOR)
+    return catalogue
+
+
+def active_trigger_types_forget() -> None:
+    cache.delete(ACTIVE_TRIGGERS_CACHE)
 
 
 def events_for_page(user) -> QuerySet[AdverseEvent]:
@@ -31,3 +56,16 @@ def staff_search_for_events(user, query: str):
     return people.select_related("profession", "department").order_by(
         "last_name", "first_name"
     )[:20]
+
+
+def event_recorded_before(*, source: str, source_event_id: str) -> AdverseEvent | None:
+    """The event a source already sent with this id (a retry), if any."""
+    source_event_id = source_event_id.strip()
+    if not source_event_id:
+        return None
+    # The condition repeats the unique index's, so SQLite can use it too.
+    return (
+        AdverseEvent.objects.filter(source=source, source_event_id=source_event_id)
+        .exclude(source_event_id="")
+        .first()
+    )

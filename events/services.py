@@ -18,13 +18,17 @@ from events.models import (
     MatchedBy,
     TriggerType,
 )
+from events.selectors import active_trigger_types_forget, event_recorded_before
 from organization.models import Department, Site, StaffMember
+from worker.services import task_schedule
 
 MANUAL_SOURCE = "manual"
 
 
 @dataclass(frozen=True)
 class EventRecorded:
+    """``offers_created`` counts the offers made in the call: none when the worker reaches in."""
+
     event: AdverseEvent
     created: bool
     offers_created: int
@@ -59,28 +63,25 @@ def event_record(
     unmatched_count: int = 0,
     recorded_by: User | None = None,
     api_key=None,
-    assign_now: bool = True,
+    reach_in_by_worker: bool = False,
 ) -> EventRecorded:
     """Record an event and offer support to everyone eligible involved in it.
 
     Idempotent on (source, source_event_id): a retry of an event already
     recorded returns it and changes nothing. ``involved`` pairs each person
-    with how they were matched (``MatchedBy``). With ``assign_now`` false
-    (machine ingest) the offers are made at once and matched to supporters
-    by the worker moments later, so an incident system is never kept waiting.
+    with how they were matched (``MatchedBy``). With ``reach_in_by_worker``
+    (machine ingest) the offers are made and matched by the worker moments
+    later, in its own transaction, so an incident system is never kept
+    waiting on outreach; the task is scheduled in this transaction, so an
+    event recorded is an event reached in on.
     """
-    _check(occurred_on=occurred_on, trigger_type=trigger_type, harm_level=harm_level)
     source_event_id = (source_event_id or "").strip()
-    if source_event_id:
-        # The condition repeats the unique index's, so SQLite can use it too.
-        existing = (
-            AdverseEvent.objects.filter(source=source, source_event_id=source_event_id)
-            .exclude(source_event_id="")
-            .first()
-        )
-        if existing is not None:
-            return EventRecorded(event=existing, created=False, offers_created=0)
     try:
+        _check(
+            occurred_on=occurred_on, trigger_type=trigger_type, harm_level=harm_level
+        )
+        # The unique index on (source, source_event_id) answers "seen before?":
+        # one statement less on every new event than asking first.
         with transaction.atomic():
             event, offers = _event_create(
                 source=source,
@@ -94,19 +95,19 @@ def event_record(
                 unmatched_count=unmatched_count,
                 recorded_by=recorded_by,
                 api_key=api_key,
-                assign_now=assign_now,
+                reach_in_by_worker=reach_in_by_worker,
             )
-    except IntegrityError:
-        # The same event arrived twice at once; the other request recorded it.
-        existing = AdverseEvent.objects.get(
-            source=source, source_event_id=source_event_id
-        )
+    except (IntegrityError, ValidationError):
+        # A retry is answered with the event even if the catalogue changed since.
+        existing = event_recorded_before(source=source, source_event_id=source_event_id)
+        if existing is None:
+            raise
         return EventRecorded(event=existing, created=False, offers_created=0)
     return EventRecorded(event=event, created=True, offers_created=offers)
 
 
 def _event_create(
-    *, involved, recorded_by, assign_now: bool, **fields
+    *, involved, recorded_by, reach_in_by_worker: bool, **fields
 ) -> tuple[AdverseEvent, int]:
     from outreach.services import offers_for_event_create
 
@@ -135,8 +136,10 @@ def _event_create(
             "unmatched": event.unmatched_count,
         },
     )
-    offers = offers_for_event_create(event=event, assign_now=assign_now)
-    return event, offers
+    if reach_in_by_worker:
+        task_schedule(kind="outreach.reach_in", payload={"event_id": event.pk})
+        return event, 0
+    return event, offers_for_event_create(event=event)
 
 
 @transaction.atomic
@@ -150,7 +153,11 @@ def event_record_manual(
     site: Site | None,
     involved: list[StaffMember],
 ) -> EventRecorded:
-    """Risk & quality staff enter an event by hand, choosing people from the roster."""
+    """Risk & quality staff enter an event by hand, choosing people from the roster.
+
+    Up to fifty people: the worker makes and matches their offers moments
+    later, so saving the form never waits on matching.
+    """
     if not policy.may_record_events(actor):
         raise PermissionDenied("Only risk & quality staff record adverse events.")
     if not involved:
@@ -167,6 +174,7 @@ def event_record_manual(
         site=site,
         involved=[(person, MatchedBy.ROSTER) for person in involved],
         recorded_by=actor,
+        reach_in_by_worker=True,
     )
 
 
@@ -204,6 +212,9 @@ def trigger_type_save(*, actor: User, trigger_type: TriggerType) -> TriggerType:
         raise PermissionDenied("Only the program director configures triggers.")
     trigger_type.full_clean()
     trigger_type.save()
+    # Now for this process, and after commit so nobody caches the row before it.
+    active_trigger_types_forget()
+    transaction.on_commit(active_trigger_types_forget)
     audit_event_record(
         actor=actor,
         action=AuditAction.TRIGGER_TYPE_CHANGED,

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from accounts.models import Role, RoleAssignment, User
 from confidentiality import policy
-from confidentiality.models import AuditAction, AuditAudience, AuditEvent
+from confidentiality.models import AuditAction, AuditAudience
 from confidentiality.services import audit_event_record
 from events.models import HARM_ORDER, AdverseEvent, EventInvolvement, HarmLevel
 from organization.models import StaffMember
@@ -124,9 +124,8 @@ def offer_create(
     first_contact_hours: int = 24,
     actor: User | None = None,
     reopened_from: OutreachOffer | None = None,
-    assign_now: bool = True,
 ) -> OutreachOffer:
-    """Create an offer and assign it at once if anyone can take it (or leave that to the worker)."""
+    """Create an offer and assign it at once if anyone can take it."""
     offer = OutreachOffer.objects.create(
         person=person,
         origin=origin,
@@ -141,17 +140,20 @@ def offer_create(
         offer=offer, from_state="", to_state=OfferState.NEW, at=offer.state_changed_at
     )
     _audit(actor, AuditAction.OFFER_CREATED, offer, origin=origin)
-    if assign_now:
-        offer_assign(offer=offer, actor=None)
+    offer_assign(offer=offer, actor=None)
     return offer
 
 
-def offers_for_event_create(*, event: AdverseEvent, assign_now: bool = True) -> int:
-    """Reach in: an offer for every eligible person involved (part of recording the event).
+def offers_for_event_create(*, event: AdverseEvent) -> int:
+    """Reach in: an offer, matched to a supporter, for every eligible person involved.
 
-    With ``assign_now`` false the offers wait, new, for the worker's
-    ``outreach.assign_event`` task, which matches them moments later.
+    The worker calls it (``event_reach_in``) moments after an event is
+    recorded; the demo and tests call it directly. How many offers it made.
     """
+    return _offers_for_involved(event) + _cluster_debrief_offer(event)
+
+
+def _offers_for_involved(event: AdverseEvent) -> int:
     if not _offers_wanted(event):
         return 0
     hours = _clock_hours(event.trigger_type, event.harm_level)
@@ -163,70 +165,35 @@ def offers_for_event_create(*, event: AdverseEvent, assign_now: bool = True) -> 
         .filter(pk__in=involved_ids)
         .order_by("pk")
     )
-    if assign_now:
-        offers = [
-            offer_create(
-                person=person,
-                origin=OfferOrigin.EVENT,
-                event=event,
-                trigger_type=event.trigger_type,
-                first_contact_hours=hours,
-            )
-            for person in people
-        ]
-        created = len(offers)
-    else:
-        created = _offers_bulk_create(event, list(people), hours)
-    created += _cluster_debrief_offer(event)
-    if created and not assign_now:
-        # A new event has no task yet: no need for the dedupe key's locking.
-        task_schedule(kind="outreach.assign_event", payload={"event_id": event.pk})
-    return created
-
-
-def _offers_bulk_create(event: AdverseEvent, people: list, hours: int) -> int:
-    """The same rows as ``offer_create`` without assignment, a few statements per event."""
-    now = timezone.now()
-    offers = OutreachOffer.objects.bulk_create(
-        OutreachOffer(
+    made = 0
+    for person in people:
+        offer_create(
             person=person,
             origin=OfferOrigin.EVENT,
             event=event,
             trigger_type=event.trigger_type,
             first_contact_hours=hours,
-            state_changed_at=now,
         )
-        for person in people
-    )
-    if offers and offers[0].pk is None:  # a database that does not return ids
-        offers = list(OutreachOffer.objects.filter(event=event).order_by("pk"))
-    OfferStep.objects.bulk_create(
-        OfferStep(offer=offer, from_state="", to_state=OfferState.NEW, at=now)
-        for offer in offers
-    )
-    AuditEvent.objects.bulk_create(
-        AuditEvent(
-            action=AuditAction.OFFER_CREATED,
-            object_type="outreach.outreachoffer",
-            object_id=str(offer.pk),
-            subject_id=offer.person_id,
-            audience=AuditAudience.PROGRAM,
-            details={"origin": OfferOrigin.EVENT},
-        )
-        for offer in offers
-    )
-    return len(offers)
+        made += 1
+    return made
 
 
 @transaction.atomic
-def event_offers_assign(*, event_id: int) -> int:
-    """Match the new offers of an event to supporters (the worker, after machine ingest)."""
-    waiting = OutreachOffer.objects.filter(event_id=event_id, state=OfferState.NEW)
-    assigned = 0
-    for offer in waiting.select_related("person", "referral").order_by("pk"):
-        offer_assign(offer=offer, actor=None)
-        assigned += offer.state == OfferState.ASSIGNED
-    return assigned
+def event_reach_in(*, event_id: int) -> int:
+    """The worker's half of machine ingest: make and match the event's offers, once.
+
+    A task that runs again (the worker was killed after the work committed)
+    finds the offers made and does nothing.
+    """
+    event = (
+        AdverseEvent.objects.select_for_update(of=("self",))
+        .select_related("trigger_type")
+        .filter(pk=event_id)
+        .first()
+    )
+    if event is None or OutreachOffer.objects.filter(event=event).exists():
+        return 0
+    return offers_for_event_create(event=event)
 
 
 def _cluster_debrief_offer(event: AdverseEvent) -> int:

@@ -28,6 +28,6 @@ def check_in(payload: dict) -> None:
     services.check_in_remind(offer_id=payload["offer_id"], days=payload["days"])
 
 
-@task_handler("outreach.assign_event")
-def assign_event(payload: dict) -> None:
-    services.event_offers_assign(event_id=payload["event_id"])
+@task_handler("outreach.reach_in")
+def reach_in(payload: dict) -> None:
+    services.event_reach_in(event_id=payload["event_id"])

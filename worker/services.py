@@ -13,7 +13,6 @@ FINISHED_KEPT_FOR = datetime.timedelta(days=30)
 FAILED_KEPT_FOR = datetime.timedelta(days=90)
 
 
-@transaction.atomic
 def task_schedule(
     *,
     kind: str,
@@ -39,11 +38,12 @@ def task_schedule(
     }
     if dedupe_key is None:
         return BackgroundTask.objects.create(**schedule)
-    task, created = BackgroundTask.objects.select_for_update().get_or_create(
-        dedupe_key=dedupe_key, status=DueStatus.PENDING, defaults=schedule
-    )
-    if not created:
-        _task_move(task, schedule)
+    with transaction.atomic():
+        task, created = BackgroundTask.objects.select_for_update().get_or_create(
+            dedupe_key=dedupe_key, status=DueStatus.PENDING, defaults=schedule
+        )
+        if not created:
+            _task_move(task, schedule)
     return task
 
 

@@ -10,7 +10,8 @@ from alongside.testing.cast import make_staff_member
 from api.services import api_key_create, api_key_revoke
 from api.tests.conftest import EVENTS
 from confidentiality.models import AuditEvent
-from events.models import AdverseEvent, EventInvolvement, MatchedBy
+from events.models import AdverseEvent, EventInvolvement, MatchedBy, TriggerType
+from events.services import trigger_type_save
 
 
 def an_event(cast, **fields) -> dict:
@@ -46,7 +47,6 @@ def test_an_event_is_recorded_against_the_staff_involved(cast, caller):
         "created": True,
         "involved_matched": 1,
         "unmatched": [],
-        "offers_created": answer["offers_created"],
     }
     assert event.source == "incident-system"
     assert event.source_event_id == "INC-1"
@@ -166,12 +166,26 @@ def test_a_retry_returns_the_same_event_and_changes_nothing(cast, caller):
     assert again.json()["event"] == first.json()["event"]
     assert again.json()["created"] is False
     assert again.json()["involved_matched"] == 1
-    assert again.json()["offers_created"] == 0
     assert counts == (
         AdverseEvent.objects.count(),
         EventInvolvement.objects.count(),
         AuditEvent.objects.count(),
     )
+
+
+def test_a_retry_after_its_trigger_was_retired_still_returns_the_event(cast, caller):
+    first = caller.post(EVENTS, an_event(cast))
+    trigger = TriggerType.objects.get(code="serious-safety-event")
+    trigger.is_active = False
+    trigger_type_save(actor=cast.director, trigger_type=trigger)
+    again = caller.post(EVENTS, an_event(cast))
+    assert again.status_code == 200
+    assert again.json()["event"] == first.json()["event"]
+    assert again.json()["created"] is False
+    assert again.json()["involved_matched"] == 1
+    new = caller.post(EVENTS, an_event(cast, event_id="INC-2"))
+    assert new.status_code == 422
+    assert list(problems(new)) == ["trigger_type"]
 
 
 def test_the_same_event_id_from_another_source_is_another_event(cast, caller):

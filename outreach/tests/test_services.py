@@ -54,6 +54,34 @@ def test_an_event_offers_support_to_every_eligible_person_involved(
     assert OutboundEmail.objects.filter(purpose="outreach_assignment").count() == 1
 
 
+def test_a_machine_ingested_event_is_reached_in_on_by_the_worker(
+    cast, active_supporters, record_event
+):
+    recorded = record_event(
+        cast.clinician.staff_member, cast.risk.staff_member, reach_in_by_worker=True
+    )
+    assert recorded.offers_created == 0
+    assert not OutreachOffer.objects.exists()
+    task = BackgroundTask.objects.get(kind="outreach.reach_in")
+    assert task.payload == {"event_id": recorded.event.pk}
+
+    run_due_work()
+
+    offer = OutreachOffer.objects.get()
+    assert offer.person == cast.clinician.staff_member
+    assert offer.state == OfferState.ASSIGNED
+    assert BackgroundTask.objects.get(pk=task.pk).status == DueStatus.DONE
+
+
+def test_reaching_in_twice_on_one_event_makes_its_offers_once(
+    cast, active_supporters, record_event
+):
+    recorded = record_event(cast.clinician.staff_member, reach_in_by_worker=True)
+    assert services.event_reach_in(event_id=recorded.event.pk) == 1
+    assert services.event_reach_in(event_id=recorded.event.pk) == 0
+    assert OutreachOffer.objects.count() == 1
+
+
 def test_a_death_shortens_the_first_contact_clock(
     cast, active_supporters, record_event
 ):
