@@ -1,4 +1,6 @@
 from django import forms
+from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from events.models import HarmLevel, TriggerType
@@ -35,6 +37,12 @@ class AdverseEventForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["occurred_on"].initial = timezone.localdate()
 
+    def clean_occurred_on(self):
+        occurred_on = self.cleaned_data["occurred_on"]
+        if occurred_on > timezone.localdate():
+            raise forms.ValidationError("An event cannot have happened in the future.")
+        return occurred_on
+
     def clean_involved(self):
         lines = [
             line.strip()
@@ -45,17 +53,10 @@ class AdverseEventForm(forms.Form):
             raise forms.ValidationError("Add at least one member of staff.")
         if len(lines) > 50:
             raise forms.ValidationError("At most 50 people per event.")
+        found = _active_staff_named(lines)
         people, unknown = [], []
         for line in lines:
-            person = (
-                StaffMember.objects.filter(
-                    is_active=True, work_email__iexact=line
-                ).first()
-                if "@" in line
-                else StaffMember.objects.filter(
-                    is_active=True, employee_id=line
-                ).first()
-            )
+            person = found.get(line.lower() if "@" in line else line)
             if person is None:
                 unknown.append(line)
             else:
@@ -74,6 +75,23 @@ class AdverseEventForm(forms.Form):
         if trigger and trigger.uses_harm_level and not harm:
             self.add_error("harm_level", f"“{trigger}” needs a harm level.")
         return cleaned
+
+
+def _active_staff_named(lines: list[str]) -> dict[str, StaffMember]:
+    """One query: active staff by employee id, and by lower-cased work e-mail."""
+    emails = {line.lower() for line in lines if "@" in line}
+    ids = {line for line in lines if "@" not in line}
+    people = (
+        StaffMember.objects.filter(is_active=True)
+        .annotate(email_lower=Lower("work_email"))
+        .filter(Q(employee_id__in=ids) | Q(email_lower__in=emails))
+    )
+    found = {}
+    for person in people:
+        found[person.employee_id] = person
+        if person.email_lower:
+            found[person.email_lower] = person
+    return found
 
 
 class StaffSearchForm(forms.Form):
