@@ -1,31 +1,42 @@
-"""Time event ingest through the API: events with three people each, both shapes.
+"""Time event ingest through the API (events with three people each), then reaching in.
 
-    .venv/bin/python bench/event_ingest.py [--events 10000] [--roster 5000]
+    .venv/bin/python bench/event_ingest.py [--events 10000] [--roster 5000] [--reach-in 1000]
 
 Runs on a scratch database: a temporary SQLite file, or, when DATABASE_URL
 points at PostgreSQL, a database named alongside_bench on that server
 (created afresh, dropped at the end). The organization is the test suite's
 cast (so a program with a scope, a director and supporters) plus a synthetic
-roster; every event names three people (one by employee id, one by NPI, one
+roster with one in twelve an active supporter; every event names three people (one by employee id, one by NPI, one
 by work e-mail), one event in twenty names somebody who is not on the
 roster, and about a third of the people named are physicians in the
 program's scope, so outreach offers are made as they would be.
 
 Every request goes through the whole stack (middleware, the API key, the
 rate limit, which is raised for the run, JSON parsing, validation, roster
-matching, ``event_record`` and outreach) with Django's test client. Three
-passes: the events in Alongside's shape, the same events sent again (every
-one a retry), and the same events as FHIR R4 AdverseEvent resources from a
-second source system, with the people as contained Practitioners. The time
-spent making outreach offers is shown apart from the rest.
+matching and ``event_record``) with Django's test client. Three passes: the
+events in Alongside's shape, the same events sent again (every one a retry),
+and the same events as FHIR R4 AdverseEvent resources from a second source
+system, with the people as contained Practitioners. A fourth pass sends the
+events in Alongside's shape from a third source over HTTP to gunicorn on
+loopback (``--server-workers``, default 2, one a core), from ``--senders``
+threads at once (default 4): what an incident system, or several, would see.
+
+Recording an event schedules the worker's reach-in (offers made and matched
+to supporters, the assignment e-mails queued and sent); the last line times
+the worker doing that for the first ``--reach-in`` events.
 """
 
 import argparse
+import concurrent.futures
+import contextlib
 import datetime
+import http.client
 import json
 import os
 import platform
 import random
+import socket
+import subprocess
 import sys
 import tempfile
 import time
@@ -44,12 +55,16 @@ TRIGGERS = ("serious-safety-event", "unexpected-death", "pediatric-event", "othe
 HARMS = ("death", "severe", "moderate", "mild", "none")
 EMPLOYEE_ID_SYSTEM = "urn:alongside:employee-id"
 NPI_SYSTEM = "http://hl7.org/fhir/sid/us-npi"
+SUPPORTER_EVERY = 12  # one in twelve on the synthetic roster is an active supporter
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--events", type=int, default=10_000)
     parser.add_argument("--roster", type=int, default=5_000)
+    parser.add_argument("--reach-in", type=int, default=1_000)
+    parser.add_argument("--server-workers", type=int, default=2)
+    parser.add_argument("--senders", type=int, default=4)
     arguments = parser.parse_args()
     database_url, drop = scratch_database()
     os.environ["DATABASE_URL"] = database_url
@@ -61,13 +76,13 @@ def main() -> None:
 
     django.setup()
     try:
-        results = benchmark(arguments.events, arguments.roster)
+        results, reach_in = benchmark(arguments)
     finally:
         from django.db import connections
 
         connections.close_all()
         drop()
-    print_table(arguments.events, results)
+    print_table(arguments.events, results, reach_in)
 
 
 def scratch_database() -> tuple[str, Callable[[], None]]:
@@ -93,7 +108,7 @@ def scratch_database() -> tuple[str, Callable[[], None]]:
     return f"sqlite:///{folder.name}/bench.sqlite3", folder.cleanup
 
 
-def benchmark(events: int, roster: int) -> list[tuple[str, float, Counter]]:
+def benchmark(arguments):
     from django.core.management import call_command
     from django.test import Client
 
@@ -102,21 +117,29 @@ def benchmark(events: int, roster: int) -> list[tuple[str, float, Counter]]:
 
     call_command("migrate", verbosity=0)
     cast = build_cast()
-    people = roster_create(cast.org, roster)
-    # Two source systems, so the FHIR events are new events, not retries.
+    people = roster_create(cast.org, arguments.roster)
+    # A source system a pass, so every pass but the retries records new events.
     _, key = api_key_create(source="bench-incident-system")
     _, fhir_key = api_key_create(source="bench-fhir-system")
+    _, http_key = api_key_create(source="bench-over-http")
     client = Client(headers={"Authorization": f"Bearer {key}"})
     fhir_client = Client(headers={"Authorization": f"Bearer {fhir_key}"})
     rng = random.Random(SEED)
-    plans = [event_plan(number, people, rng) for number in range(events)]
+    plans = [event_plan(number, people, rng) for number in range(arguments.events)]
     alongside = [alongside_payload(plan) for plan in plans]
     fhir = [fhir_payload(plan) for plan in plans]
-    return [
+    results = [
         ("Alongside shape", *timed(client, "/api/v1/events", alongside)),
         ("Alongside shape, retried", *timed(client, "/api/v1/events", alongside)),
         ("FHIR R4", *timed(fhir_client, "/api/v1/fhir/AdverseEvent", fhir)),
     ]
+    label = (
+        f"over HTTP: {arguments.server_workers} gunicorn workers, "
+        f"{arguments.senders} senders"
+    )
+    with gunicorn(arguments.server_workers) as address:
+        results.append((label, *sent(address, http_key, alongside, arguments.senders)))
+    return results, reached_in(min(arguments.reach_in, arguments.events))
 
 
 def roster_create(org, size: int) -> list[tuple[str, str, str]]:
@@ -154,7 +177,25 @@ def roster_create(org, size: int) -> list[tuple[str, str, str]]:
             )
         )
     StaffMember.objects.bulk_create(members, batch_size=1000)
+    supporters_create(members[::SUPPORTER_EVERY])
     return [(m.employee_id, m.npi, m.work_email) for m in members]
+
+
+def supporters_create(members) -> None:
+    """Active peer supporters, so the worker's reach-in matches as it would in a program."""
+    from django.utils import timezone
+
+    from accounts.models import Role, RoleAssignment
+    from training.models import Readiness, SupporterStanding
+
+    starts_on = timezone.localdate() - datetime.timedelta(days=365)
+    RoleAssignment.objects.bulk_create(
+        RoleAssignment(staff_member=m, role=Role.PEER_SUPPORTER, starts_on=starts_on)
+        for m in members
+    )
+    SupporterStanding.objects.bulk_create(
+        SupporterStanding(staff_member=m, status=Readiness.ACTIVE) for m in members
+    )
 
 
 def event_plan(number: int, people, rng: random.Random) -> dict:
@@ -226,47 +267,114 @@ def fhir_payload(plan: dict) -> str:
     return json.dumps(resource)
 
 
-def timed(client, path: str, payloads: list[str]) -> tuple[float, float, Counter]:
-    """Seconds for the pass, seconds of it spent making outreach offers, the answers.
-
-    Outreach (``outreach.services.offers_for_event_create``, which
-    ``event_record`` calls) is timed on its own, so the table shows what
-    ingest itself costs and what reaching out costs.
-    """
-    import outreach.services
-
-    real = outreach.services.offers_for_event_create
-    in_outreach = 0.0
-
-    def offers_for_event_create(*, event, **options):
-        nonlocal in_outreach
-        started = time.perf_counter()
-        try:
-            return real(event=event, **options)
-        finally:
-            in_outreach += time.perf_counter() - started
-
-    outreach.services.offers_for_event_create = offers_for_event_create
+def timed(client, path: str, payloads: list[str]) -> tuple[float, Counter]:
+    """Seconds for the pass, and what the answers said."""
     answers: Counter = Counter()
     started = time.perf_counter()
+    for payload in payloads:
+        response = client.post(path, payload, content_type="application/json")
+        if response.status_code not in (200, 201):
+            raise SystemExit(f"{path}: {response.status_code} {response.content[:300]}")
+        answer = response.json()
+        answers[response.status_code] += 1
+        answers["matched"] += answer["involved_matched"]
+        answers["unmatched"] += len(answer["unmatched"])
+    return time.perf_counter() - started, answers
+
+
+@contextlib.contextmanager
+def gunicorn(workers: int):
+    """A gunicorn on a free loopback port, on the scratch database; its address."""
+    from django.db import connections
+
+    connections.close_all()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        address = probe.getsockname()
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "alongside.wsgi",
+            f"--workers={workers}",
+            f"--bind={address[0]}:{address[1]}",
+            "--log-level=warning",
+        ],
+        cwd=ROOT,
+        env=os.environ,
+    )
     try:
-        for payload in payloads:
-            response = client.post(path, payload, content_type="application/json")
-            if response.status_code not in (200, 201):
-                raise SystemExit(
-                    f"{path}: {response.status_code} {response.content[:300]}"
-                )
-            answer = response.json()
-            answers[response.status_code] += 1
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                socket.create_connection(address, timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise SystemExit("gunicorn did not start") from None
+                time.sleep(0.2)
+        yield address
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def sent(address, key: str, payloads: list[str], senders: int):
+    """Post every payload to /api/v1/events from ``senders`` threads at once."""
+    headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
+
+    def post(payload: str) -> tuple[int, dict]:
+        # gunicorn's sync workers close the connection after each answer.
+        connection = http.client.HTTPConnection(*address, timeout=60)
+        try:
+            connection.request("POST", "/api/v1/events", payload, headers)
+            response = connection.getresponse()
+            return response.status, json.loads(response.read())
+        finally:
+            connection.close()
+
+    answers: Counter = Counter()
+    started = time.perf_counter()
+    with concurrent.futures.ThreadPoolExecutor(senders) as pool:
+        for status, answer in pool.map(post, payloads):
+            if status not in (200, 201):
+                raise SystemExit(f"over HTTP: {status} {answer}")
+            answers[status] += 1
             answers["matched"] += answer["involved_matched"]
             answers["unmatched"] += len(answer["unmatched"])
-            answers["offers"] += answer["offers_created"]
-    finally:
-        outreach.services.offers_for_event_create = real
-    return time.perf_counter() - started, in_outreach, answers
+    return time.perf_counter() - started, answers
 
 
-def print_table(events: int, results) -> None:
+def reached_in(events: int) -> tuple[int, float, Counter]:
+    """The worker reaching in on the first ``events`` events: seconds, and what it did.
+
+    The worker works in rounds, oldest task first, so the first events'
+    tasks are done first; it stops once that many reach-ins are done.
+    """
+    from outbox.models import OutboundEmail
+    from outreach.models import OfferState, OutreachOffer
+    from worker.models import BackgroundTask, DueStatus
+    from worker.runner import Worker
+
+    reach_ins = BackgroundTask.objects.filter(kind="outreach.reach_in")
+    worker = Worker(worker_id="bench", recurring_tasks=[])
+    started = time.perf_counter()
+    while reach_ins.filter(status=DueStatus.DONE).count() < events:
+        if not worker.run_one_round():
+            break
+    seconds = time.perf_counter() - started
+    done = reach_ins.filter(status=DueStatus.DONE).count()
+    offers = OutreachOffer.objects.all()
+    work = Counter(
+        offers=offers.count(),
+        assigned=offers.filter(state=OfferState.ASSIGNED).count(),
+        emails=OutboundEmail.objects.count(),
+    )
+    return done, seconds, work
+
+
+def print_table(events: int, results, reach_in) -> None:
     from django.db import connection
 
     database = {"postgresql": "PostgreSQL", "sqlite": "SQLite"}[connection.vendor]
@@ -274,20 +382,22 @@ def print_table(events: int, results) -> None:
         f"\nEvent ingest, {events:,} events with {PEOPLE_PER_EVENT} people each, on "
         f"{database}; Python {platform.python_version()}, {os.cpu_count()} CPUs\n"
     )
+    width = max(len(label) for label, _, _ in results) + 2
     print(
-        f"{'pass':<26}{'seconds':>8}{'events/s':>9}{'outreach s':>11}"
-        f"{'ingest s':>9}{'created':>8}{'retried':>8}{'matched':>8}"
-        f"{'unmatched':>10}{'offers':>7}"
+        f"{'pass':<{width}}{'seconds':>8}{'events/s':>9}{'ms/event':>9}"
+        f"{'created':>8}{'retried':>8}{'matched':>8}{'unmatched':>10}"
     )
-    for label, seconds, in_outreach, answers in results:
+    for label, seconds, answers in results:
         print(
-            f"{label:<26}{seconds:>8.1f}{events / seconds:>9,.0f}{in_outreach:>11.1f}"
-            f"{seconds - in_outreach:>9.1f}{answers[201]:>8,}{answers[200]:>8,}"
-            f"{answers['matched']:>8,}{answers['unmatched']:>10,}{answers['offers']:>7,}"
+            f"{label:<{width}}{seconds:>8.1f}{events / seconds:>9,.0f}"
+            f"{1000 * seconds / events:>9.1f}{answers[201]:>8,}{answers[200]:>8,}"
+            f"{answers['matched']:>8,}{answers['unmatched']:>10,}"
         )
+    done, seconds, work = reach_in
     print(
-        "\noutreach s: time inside outreach.services.offers_for_event_create; "
-        "ingest s: the rest."
+        f"\nThe worker reaching in on the first {done:,} events: {seconds:.1f} s "
+        f"({done / seconds:,.0f} events/s); {work['offers']:,} offers made, "
+        f"{work['assigned']:,} assigned, {work['emails']:,} e-mails queued."
     )
 
 
