@@ -77,6 +77,9 @@ INSTALLED_APPS = [
     "events",
     "outreach",
     "api",
+    "resources",
+    "guide",
+    "conversations",
     "home",
     "demo",
 ]
@@ -353,7 +356,12 @@ LOGGING = {
     },
     "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["stderr"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # WeasyPrint narrates every pocket card it renders at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 # --- The program ----------------------------------------------------------------------------------

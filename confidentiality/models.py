@@ -136,8 +136,21 @@ class AuditAction(models.TextChoices):
     OFFER_CREATED = "offer.created", "Outreach offer created"
     OFFER_ASSIGNED = "offer.assigned", "Outreach offer assigned"
     OFFER_MOVED = "offer.moved", "Outreach offer moved on"
+    ENCOUNTER_LOGGED = "encounter.logged", "Support conversation logged"
+    CARE_CHECK_ANSWERED = "care_check.answered", "Supporter answered the care check"
+    DEBRIEF_REQUESTED = "debrief.requested", "Supporter asked for a debrief"
+    DEBRIEF_HANDLED = "debrief.handled", "Debrief request handled"
+    SAFETY_CONCERN_RAISED = "safety_concern.raised", "Safety concern raised"
+    SAFETY_CONCERN_ACKNOWLEDGED = (
+        "safety_concern.acknowledged",
+        "Safety concern acknowledged",
+    )
     ON_CALL_CHANGED = "on_call.changed", "On-call availability changed"
     SUPPORTER_PROFILE_CHANGED = "supporter_profile.changed", "Supporter profile changed"
+    RESOURCE_CHANGED = "resource.changed", "Resource directory entry changed"
+    RESOURCE_RETIRED = "resource.retired", "Resource retired from the directory"
+    RESOURCES_IMPORTED = "resources.imported", "Resource directory imported"
+    GUIDE_CHANGED = "guide.changed", "Conversation guide changed"
 
 
 class AuditEvent(AppendOnlyModel):

@@ -18,6 +18,7 @@ from accounts.models import Role, RoleAssignment
 from api.models import ApiKey
 from confidentiality.models import AccessEvent, AuditAudience, AuditEvent
 from confidentiality.services import access_event_record
+from conversations.models import DebriefRequest, Encounter, SafetyConcern
 from events.models import AdverseEvent
 from organization.models import RosterImport, StaffMember
 from outreach.models import OnCallWindow, OutreachOffer
@@ -450,6 +451,71 @@ def access_offer(user, offer_id, *, purpose: str) -> OutreachOffer:
     return offer
 
 
+# --- Support conversations and the care of supporters -------------------------------------
+
+
+def may_log_encounter(user, offer: OutreachOffer) -> bool:
+    """Only the supporter the offer is assigned to logs conversations on it."""
+    return (
+        is_peer_supporter(user)
+        and offer.supporter_id is not None
+        and offer.supporter_id == user.staff_member_id
+    )
+
+
+def encounters_visible_to(user):
+    """Program staff see every conversation logged; a supporter the ones they had."""
+    if is_program_staff(user):
+        return Encounter.objects.all()
+    if is_peer_supporter(user):
+        return Encounter.objects.filter(supporter_id=user.staff_member_id)
+    return Encounter.objects.none()
+
+
+def may_read_every_encounter_note(user) -> bool:
+    """A note is the supporter's who wrote it, and the director's; nobody else's."""
+    return has_role(user, Role.PROGRAM_DIRECTOR)
+
+
+def access_encounter_for_care_check(user, encounter_id) -> Encounter:
+    """The supporter's own conversation, to answer the two questions about themselves."""
+    try:
+        return Encounter.objects.select_related("care_check").get(
+            pk=encounter_id, supporter_id=user.staff_member_id
+        )
+    except (Encounter.DoesNotExist, ValueError, TypeError):
+        raise Http404
+
+
+def may_raise_safety_concern(user) -> bool:
+    return is_peer_supporter(user)
+
+
+def may_read_crisis_protocol(user) -> bool:
+    return is_peer_supporter(user) or is_program_staff(user)
+
+
+def may_care_for_supporters(user) -> bool:
+    """Supporter load, debrief requests and cases over the cap: the director's."""
+    return has_role(user, Role.PROGRAM_DIRECTOR)
+
+
+def may_acknowledge_safety_concerns(user) -> bool:
+    return is_program_staff(user)
+
+
+def safety_concerns_visible_to(user):
+    if may_acknowledge_safety_concerns(user):
+        return SafetyConcern.objects.all()
+    return SafetyConcern.objects.none()
+
+
+def debrief_requests_visible_to(user):
+    if may_care_for_supporters(user):
+        return DebriefRequest.objects.all()
+    return DebriefRequest.objects.none()
+
+
 def colleagues_findable_by(user, *, query: str):
     """Colleagues someone may refer for support: active staff, found by name, ten at a time.
 
@@ -676,3 +742,31 @@ def staff_member_for_role_grant(user, identifier: str) -> StaffMember | None:
         .filter(Q(work_email__iexact=identifier) | Q(employee_id=identifier))
         .first()
     )
+
+
+# --- The resource directory (resources app) -------------------------------------------------------
+#
+# The directory is about services, never people, and it is public: anyone may
+# read it, signed in or not, and reading it is not witnessed (nobody should have
+# to tell anyone that they looked). Only keeping it is guarded.
+
+
+def may_manage_resources(user) -> bool:
+    """Program staff keep the directory: add, edit, retire, import and export."""
+    return is_program_staff(user)
+
+
+# --- The conversation guide (guide app) ------------------------------------------------------
+#
+# The guide is program content and names no one: there is no ``guide_visible_to``
+# and no access event. Who may read it or change it is a question of role.
+
+
+def may_read_guide(user) -> bool:
+    """Supporters use the guide in conversations; program staff train with it."""
+    return is_peer_supporter(user) or is_program_staff(user)
+
+
+def may_edit_guide(user) -> bool:
+    """The guide is the program's voice: the director edits it."""
+    return has_role(user, Role.PROGRAM_DIRECTOR)

@@ -22,8 +22,10 @@ from accounts.models import Role, RoleAssignment, User
 from accounts.services import role_acknowledge, role_grant
 from confidentiality.models import AuditAction, AuditAudience
 from confidentiality.services import audit_event_record
+from demo.conversations import demo_conversations_ensure
 from demo.outreach import demo_outreach_ensure
 from demo.program import demo_program_ensure, role_held_for
+from demo.resources import demo_resources_ensure
 from demo.roster import (
     DEMO_ACCOUNTS,
     DEPARTMENTS,
@@ -61,6 +63,8 @@ class DemoLoadResult:
     hours_entries_added: int = 0
     training_sessions_added: int = 0
     adverse_events_added: int = 0
+    conversations_added: int = 0
+    resources_added: int = 0
 
     @property
     def changed(self) -> bool:
@@ -124,6 +128,8 @@ def demo_organization_load(*, today: datetime.date | None = None) -> DemoLoadRes
         named={key: person.staff_member for key, person in named.items()},
         risk=User.objects.get(staff_member=named["risk"].staff_member),
     )
+    result.resources_added = demo_resources_ensure()
+    result.conversations_added = demo_conversations_ensure(today=plan_day)
     if result.changed:
         audit_event_record(
             actor=None,

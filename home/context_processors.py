@@ -27,6 +27,7 @@ def _items(request) -> list[NavigationItem]:
         ("Selection", "selection", policy.may_run_selection(user)),
         ("Training", "training_overview", policy.may_manage_training(user)),
         ("Your training", "my_training", policy.is_peer_supporter(user)),
+        ("Conversation guide", "guide", policy.is_peer_supporter(user)),
         ("Scope", "scope", policy.may_view_scope(user)),
         ("People", "roster", policy.may_manage_roster(user)),
         (
@@ -38,12 +39,18 @@ def _items(request) -> list[NavigationItem]:
         ("Audit log", "audit_log", policy.may_view_audit_log(user)),
         ("System", "system_status", policy.may_view_system_status(user)),
         ("API keys", "api_keys", policy.may_manage_api_keys(user)),
+        ("Resources", "resources", True),
         ("Ask for support", "support_ask", policy.may_ask_for_support(user)),
     ]
     visible = [(label, reverse(name)) for label, name, shown in candidates if shown]
     # The current section is the longest link the path starts with, so
-    # /system/api-keys/ marks "API keys", not "System" as well (and "/" only Home).
-    matching = [url for _, url in visible if request.path.startswith(url)]
+    # /system/api-keys/ marks "API keys", not "System" as well; Home is marked
+    # only on the home page itself, not on pages outside the navigation.
+    matching = [
+        url
+        for _, url in visible
+        if request.path == url or (url != "/" and request.path.startswith(url))
+    ]
     current = max(matching, key=len) if matching else None
     return [
         NavigationItem(label=label, url=url, current=url == current)

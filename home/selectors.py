@@ -12,6 +12,7 @@ from accounts.selectors import (
     team_summary,
 )
 from confidentiality import crypto, policy
+from conversations.selectors import debrief_requests_waiting, safety_concerns_waiting
 from organization.selectors import roster_summary
 from outreach.selectors import my_assignments
 from scope.eligibility import scope_in_force
@@ -57,6 +58,17 @@ def home_panels_for(user) -> list[Panel]:
                 role=None,
                 template="team/panels/appointments_awaiting.html",
                 context={"appointments": awaiting},
+            ),
+        )
+    concerns = list(safety_concerns_waiting(user))
+    debriefs = list(debrief_requests_waiting(user))
+    if concerns or debriefs:
+        panels.insert(
+            0,
+            Panel(
+                role=None,
+                template="conversations/panels/needs_you.html",
+                context={"safety_concerns": concerns, "debrief_requests": debriefs},
             ),
         )
     panels.append(

@@ -25,8 +25,12 @@ class ProgramSettingsForm(forms.ModelForm):
             "check_in_days",
             "cluster_events",
             "cluster_days",
+            "conversations_per_case",
+            "encounter_notes_enabled",
+            "crisis_protocol",
         ]
         widgets = {
             "program_contact": forms.Textarea(attrs={"rows": 4}),
             "out_of_scope_message": forms.Textarea(attrs={"rows": 8}),
+            "crisis_protocol": forms.Textarea(attrs={"rows": 8}),
         }

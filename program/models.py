@@ -147,6 +147,35 @@ class ProgramSettings(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(365)],
         help_text="…within this many days offer the unit's leader a group debrief.",
     )
+    conversations_per_case = models.PositiveSmallIntegerField(
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text=(
+            "Conversations a case normally takes. One more prompts the supporter "
+            "toward a facilitated referral, and the director sees the case."
+        ),
+    )
+    crisis_protocol = models.TextField(
+        default=(
+            "If you believe your colleague may harm themselves or someone else:\n"
+            "1. Stay with them, or stay on the line. Do not leave them alone.\n"
+            "2. If the danger is immediate, call 911 (or your hospital's emergency "
+            "number) now.\n"
+            "3. Otherwise call or text 988, the Suicide & Crisis Lifeline, together "
+            "with them.\n"
+            "4. Press “Alert the program director” below: the director and the "
+            "administrator are told at once and will call you.\n"
+            "You are not expected to handle this alone."
+        ),
+        help_text="What a supporter sees when they raise a safety concern.",
+    )
+    encounter_notes_enabled = models.BooleanField(
+        default=False,
+        help_text=(
+            "Let supporters keep a short note with each conversation: encrypted, "
+            "read only by the supporter and the director, deleted with the case."
+        ),
+    )
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -22,9 +22,12 @@ from django.utils import timezone
 
 from alongside.testing.cast import make_staff_member
 from api.models import ApiKey
+from conversations.models import DebriefRequest, Encounter, SafetyConcern
 from events.models import AdverseEvent, TriggerType
+from guide.models import Question, Stage
 from organization.models import RosterImport
 from outreach.models import OnCallWindow, OutreachOffer
+from resources.models import Resource
 from selection.models import NominationRound
 from selection.services import nomination_make
 from training.models import Enrolment, TrainingModule, TrainingSession
@@ -208,6 +211,23 @@ TABLE: dict[str, Entry] = {
     "on_call_window_remove": Entry(
         statuses(404, anon=302, supporter=302), kwargs="on_call_window", method="post"
     ),
+    # Support conversations and the care of supporters (conversations app)
+    "encounter_log": Entry(
+        statuses(404, anon=302, supporter=200), kwargs="outreach_offer"
+    ),
+    "care_check": Entry(
+        statuses(404, anon=302, supporter=200), kwargs="supporters_encounter"
+    ),
+    "safety_concern": Entry(SUPPORTERS_AND_PROGRAM_STAFF),
+    "supporter_care": Entry(DIRECTOR_ONLY),
+    "debrief_handled": Entry(
+        statuses(404, anon=302, director=302), kwargs="debrief_request", method="post"
+    ),
+    "safety_concern_acknowledged": Entry(
+        statuses(404, anon=302, director=302, administrator=302),
+        kwargs="safety_concern",
+        method="post",
+    ),
     "offer_answer": Entry(NOT_FOUND_FOR_ALL, kwargs="stale_answer"),
     "refer_colleague": Entry(SIGNED_IN),
     "refer_colleague_confirm": Entry(SIGNED_IN, kwargs="eligible_colleague"),
@@ -231,6 +251,45 @@ TABLE: dict[str, Entry] = {
     ),
     "supporter_apply": Entry(SIGNED_IN),
     "invitation_answer": Entry(NOT_FOUND_FOR_ALL, kwargs="stale_invitation"),
+    # The resource directory (resources app)
+    # Anyone may read it, signed in or not; program staff keep it.
+    "resources": Entry(EVERYONE),
+    "resources_manage": Entry(PROGRAM_STAFF),
+    "resource_new": Entry(PROGRAM_STAFF),
+    "resource_edit": Entry(PROGRAM_STAFF, kwargs="resource"),
+    "resource_retire": Entry(
+        statuses(404, anon=302, director=302, administrator=302),
+        kwargs="resource",
+        method="post",
+    ),
+    "resources_import": Entry(PROGRAM_STAFF),
+    "resources_export_json": Entry(PROGRAM_STAFF),
+    "resources_export_csv": Entry(PROGRAM_STAFF),
+    # The conversation guide (guide app)
+    # Supporters and program staff read it and print its card; the director edits it.
+    "guide": Entry(SUPPORTERS_AND_PROGRAM_STAFF),
+    "guide_card": Entry(SUPPORTERS_AND_PROGRAM_STAFF),
+    "guide_edit": Entry(DIRECTOR_ONLY),
+    "guide_stage_edit": Entry(DIRECTOR_ONLY, kwargs="guide_stage"),
+    "guide_question_add": Entry(
+        statuses(404, anon=302, director=302),
+        kwargs="guide_stage",
+        method="post",
+        data={"text": "What would help most right now?"},
+    ),
+    "guide_question_edit": Entry(DIRECTOR_ONLY, kwargs="guide_question"),
+    "guide_question_move": Entry(
+        statuses(404, anon=302, director=302),
+        kwargs="guide_question",
+        method="post",
+        data={"direction": "down"},
+    ),
+    "guide_question_remove": Entry(
+        statuses(404, anon=302, director=302), kwargs="guide_question", method="post"
+    ),
+    "guide_restore": Entry(
+        statuses(404, anon=302, director=302), method="post", data={"confirm": "on"}
+    ),
     # Sign-in and account pages (django-allauth)
     "account_login": Entry(SIGNED_OUT_ONLY),
     "account_logout": Entry(statuses(200, anon=302)),
@@ -271,6 +330,26 @@ TABLE: dict[str, Entry] = {
 
 SUBJECTS = {
     "clinician_entry": lambda cast: {"staff_member_id": cast.clinician.staff_member_id},
+    "supporters_encounter": lambda cast: {
+        "encounter_id": Encounter.objects.create(
+            offer=outreach_offer(cast),
+            supporter=cast.supporter.staff_member,
+            occurred_on=timezone.localdate(),
+            duration_minutes=30,
+            modality="phone",
+            outcome="continuing",
+        ).pk
+    },
+    "debrief_request": lambda cast: {
+        "request_id": DebriefRequest.objects.create(
+            supporter=cast.supporter.staff_member
+        ).pk
+    },
+    "safety_concern": lambda cast: {
+        "concern_id": SafetyConcern.objects.create(
+            raised_by=cast.supporter.staff_member
+        ).pk
+    },
     "roster_import": lambda cast: {
         "import_id": RosterImport.objects.create(
             created_by=cast.administrator, file_name="roster.csv"
@@ -349,6 +428,16 @@ SUBJECTS = {
     "reset_key": lambda cast: {"uidb36": "1", "key": "not-a-real-key"},
     "confirmation_key": lambda cast: {"key": "not-a-real-key"},
     "unknown_provider": lambda cast: {"provider_id": "nowhere"},
+    "guide_stage": lambda cast: {"stage_id": Stage.objects.first().pk},
+    "guide_question": lambda cast: {"question_id": Question.objects.first().pk},
+    "resource": lambda cast: {
+        "resource_id": Resource.objects.create(
+            name="Employee Assistance Program",
+            kind="eap",
+            organization_name="Riverside Health",
+            phone="555-0100",
+        ).pk
+    },
 }
 
 

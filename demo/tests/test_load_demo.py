@@ -184,6 +184,16 @@ def test_outreach_has_offers_at_every_stage_and_the_demo_supporter_has_work(load
     assert OutreachOffer.objects.filter(referral__isnull=False).count() == 3
 
 
+def test_cases_in_support_have_conversations_logged_with_care_checks(loaded):
+    from conversations.models import CareCheck, Encounter
+
+    in_support = OutreachOffer.objects.filter(state="in_support")
+    assert in_support.exists()
+    assert all(offer.encounters.exists() for offer in in_support)
+    assert CareCheck.objects.count() == Encounter.objects.count() > 0
+    assert not any(encounter.note for encounter in Encounter.objects.all())  # notes off
+
+
 def test_coverage_shows_at_least_one_gap(loaded):
     coverage = supporter_coverage()
     assert coverage.supporters >= 7

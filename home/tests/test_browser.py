@@ -26,7 +26,9 @@ def test_a_clinician_signs_in_and_lands_on_their_home(
     expect(page.get_by_role("heading", name="Hello, Chris")).to_be_visible()
     expect(page.get_by_role("heading", name="For you")).to_be_visible()
     nav = page.get_by_role("navigation", name="Main")
-    expect(nav.get_by_role("link")).to_have_text(["Home", "Ask for support"])
+    expect(nav.get_by_role("link")).to_have_text(
+        ["Home", "Resources", "Ask for support"]
+    )
     assert csp_violations == []
 
 
@@ -50,6 +52,7 @@ def test_the_director_signs_in_with_a_second_factor_and_finds_the_program(
             "Organization",
             "Roles",
             "Audit log",
+            "Resources",
             "Ask for support",
         ]
     )
@@ -68,7 +71,15 @@ def test_the_it_administrator_sees_system_pages_but_not_the_roster(
     page.get_by_role("button", name="Sign in").click()
     nav = page.get_by_role("navigation", name="Main")
     expect(nav.get_by_role("link")).to_have_text(
-        ["Home", "Roles", "Audit log", "System", "API keys", "Ask for support"]
+        [
+            "Home",
+            "Roles",
+            "Audit log",
+            "System",
+            "API keys",
+            "Resources",
+            "Ask for support",
+        ]
     )
     nav.get_by_role("link", name="System").click()
     expect(page.get_by_role("heading", name="System status")).to_be_visible()

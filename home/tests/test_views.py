@@ -117,3 +117,10 @@ def test_only_the_deepest_matching_section_is_marked_current(cast, client_for):
     page = client_for(cast.it).get("/system/api-keys/").content.decode()
     assert page.count('aria-current="page"') == 1
     assert 'href="/system/api-keys/" aria-current="page"' in page
+
+
+def test_a_page_outside_the_navigation_marks_no_section(cast, client_for):
+    page = client_for(cast.supporter).get("/safety/").content.decode()
+    assert 'aria-current="page"' not in page
+    home = client_for(cast.supporter).get("/").content.decode()
+    assert 'href="/" aria-current="page"' in home

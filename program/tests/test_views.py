@@ -36,6 +36,9 @@ def test_the_director_changes_the_settings(cast, client_for):
         "check_in_days",
         "cluster_events",
         "cluster_days",
+        "conversations_per_case",
+        "encounter_notes_enabled",
+        "crisis_protocol",
     }
     response = client.post(
         reverse("program_settings"),

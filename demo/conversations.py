@@ -1,0 +1,47 @@
+"""The demo's conversations: one or two on each case that reached support, with care checks."""
+
+import datetime
+import random
+
+from conversations.models import CareCheck, Encounter, EncounterModality
+from conversations.models import EncounterOutcome as Outcome
+from outreach.models import OfferState, OutreachOffer
+
+SEED = 20261126
+
+
+def demo_conversations_ensure(*, today: datetime.date) -> int:
+    """Conversations on the demo's cases in support or closed; how many (0: already there)."""
+    if Encounter.objects.exists():
+        return 0
+    rng = random.Random(SEED)  # noqa: S311 - a reproducible demo, nothing secret
+    made = 0
+    offers = OutreachOffer.objects.filter(
+        state__in=[OfferState.IN_SUPPORT, OfferState.CLOSED],
+        supporter__isnull=False,
+    ).order_by("pk")
+    for offer in offers:
+        started = max(offer.created_at.date(), today - datetime.timedelta(days=60))
+        outcomes = (
+            [Outcome.CONTINUING, Outcome.CLOSED]
+            if offer.state == OfferState.CLOSED
+            else [Outcome.CONTINUING]
+        )
+        for number, outcome in enumerate(outcomes):
+            encounter = Encounter.objects.create(
+                offer=offer,
+                supporter_id=offer.supporter_id,
+                occurred_on=min(
+                    started + datetime.timedelta(days=1 + 7 * number), today
+                ),
+                duration_minutes=rng.choice([25, 30, 40, 45, 60]),
+                modality=rng.choice(EncounterModality.values),
+                outcome=outcome,
+            )
+            CareCheck.objects.create(
+                encounter=encounter,
+                heaviness=rng.randint(1, 4),
+                wants_debrief=False,
+            )
+            made += 1
+    return made
