@@ -141,6 +141,14 @@ class AuditAction(models.TextChoices):
     DEBRIEF_REQUESTED = "debrief.requested", "Supporter asked for a debrief"
     DEBRIEF_HANDLED = "debrief.handled", "Debrief request handled"
     SAFETY_CONCERN_RAISED = "safety_concern.raised", "Safety concern raised"
+    FACILITATED_REFERRAL_MADE = (
+        "facilitated_referral.made",
+        "Facilitated referral made",
+    )
+    FACILITATED_REFERRAL_ANSWERED = (
+        "facilitated_referral.answered",
+        "Facilitated referral followed up",
+    )
     SAFETY_CONCERN_ACKNOWLEDGED = (
         "safety_concern.acknowledged",
         "Safety concern acknowledged",

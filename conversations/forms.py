@@ -1,7 +1,9 @@
 from django import forms
 from django.utils import timezone
 
-from conversations.models import EncounterModality, EncounterOutcome
+from conversations.models import EncounterModality, EncounterOutcome, FollowUpWith
+from resources.models import Resource
+from resources.selectors import resources_for_page
 
 HEAVINESS = [
     (1, "1 · Light"),
@@ -57,3 +59,26 @@ class CareCheckForm(forms.Form):
     wants_debrief = forms.BooleanField(
         label="I would like a debrief with the program director", required=False
     )
+
+
+class FacilitatedReferralForm(forms.Form):
+    resource = forms.ModelChoiceField(
+        label="Where to", queryset=Resource.objects.none(), empty_label="Choose"
+    )
+    follow_up_with = forms.ChoiceField(
+        label="Afterwards",
+        choices=FollowUpWith.choices,
+        widget=forms.RadioSelect,
+        initial=FollowUpWith.SUPPORTER,
+    )
+    consent = forms.BooleanField(
+        label=(
+            "They agreed to this referral. Only that they are coming is passed on, "
+            "nothing of what they told you."
+        ),
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["resource"].queryset = resources_for_page()

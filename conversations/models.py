@@ -115,3 +115,50 @@ class SafetyConcern(models.Model):
 
     def __str__(self) -> str:
         return f"Safety concern raised at {self.raised_at:%Y-%m-%d %H:%M}"
+
+
+class FollowUpWith(models.TextChoices):
+    SUPPORTER = "supporter", "Ask me whether they got there"
+    PERSON = "person", "Ask them directly, by e-mail (they agreed)"
+
+
+class ReferralOutcome(models.TextChoices):
+    WAITING = "waiting", "Not asked yet"
+    REACHED = "reached", "They got there"
+    NOT_YET = "not_yet", "Not yet"
+    NOT_GOING = "not_going", "They decided not to"
+
+
+class FacilitatedReferral(models.Model):
+    """A warm handoff to a resource, with the person's consent, and whether it closed the loop.
+
+    Nothing about the conversation travels with it: only which resource, when,
+    and, later, whether they got there.
+    """
+
+    offer = models.ForeignKey(
+        "outreach.OutreachOffer",
+        on_delete=models.CASCADE,
+        related_name="facilitated_referrals",
+    )
+    resource = models.ForeignKey(
+        "resources.Resource", on_delete=models.PROTECT, related_name="+"
+    )
+    supporter = models.ForeignKey(
+        "organization.StaffMember", on_delete=models.PROTECT, related_name="+"
+    )
+    made_on = models.DateField()
+    follow_up_with = models.CharField(max_length=16, choices=FollowUpWith.choices)
+    follow_up_on = models.DateField()
+    outcome = models.CharField(
+        max_length=16, choices=ReferralOutcome.choices, default=ReferralOutcome.WAITING
+    )
+    outcome_at = models.DateTimeField(null=True, blank=True)
+    answer_token_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    answer_expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["made_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"Facilitated referral on {self.made_on}"

@@ -9,10 +9,17 @@ from django.utils import timezone
 
 from accounts.models import Role, RoleAssignment
 from confidentiality import policy
-from conversations.models import CareCheck, DebriefRequest, Encounter, SafetyConcern
+from conversations.models import (
+    CareCheck,
+    DebriefRequest,
+    Encounter,
+    FacilitatedReferral,
+    SafetyConcern,
+)
 from organization.models import StaffMember
 from outreach.models import OPEN_STATES, OutreachOffer
 from program.selectors import program_settings
+from resources.models import ResourceKind
 
 LOAD_WINDOW_DAYS = 90
 
@@ -23,6 +30,31 @@ def encounters_for_offer(user, offer: OutreachOffer) -> QuerySet[Encounter]:
         .filter(offer=offer)
         .order_by("occurred_on", "pk")
     )
+
+
+def referrals_for_offer(user, offer: OutreachOffer) -> QuerySet[FacilitatedReferral]:
+    """The case's facilitated referrals: its supporter's and program staff's to see."""
+    if not (policy.is_program_staff(user) or policy.may_log_encounter(user, offer)):
+        return FacilitatedReferral.objects.none()
+    return offer.facilitated_referrals.select_related("resource").order_by("pk")
+
+
+def referral_outcomes(user) -> list[dict]:
+    """Facilitated referrals by kind of resource and how they ended, counted in the database."""
+    if not policy.may_care_for_supporters(user):
+        return []
+    rows = (
+        FacilitatedReferral.objects.values("resource__kind", "outcome")
+        .annotate(count=Count("pk"))
+        .order_by("resource__kind", "outcome")
+    )
+    table: dict[str, dict] = {}
+    for row in rows:
+        kind = ResourceKind(row["resource__kind"]).label
+        table.setdefault(kind, {"kind": kind, "total": 0})
+        table[kind][row["outcome"]] = row["count"]
+        table[kind]["total"] += row["count"]
+    return list(table.values())
 
 
 def cases_over_the_cap(user) -> QuerySet[OutreachOffer]:

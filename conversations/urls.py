@@ -8,6 +8,17 @@ urlpatterns = [
         views.encounter_log,
         name="encounter_log",
     ),
+    path(
+        "assignments/<int:offer_id>/referrals/",
+        views.facilitated_referral_make,
+        name="facilitated_referral_make",
+    ),
+    path(
+        "referrals/<int:referral_id>/outcome/",
+        views.facilitated_referral_outcome,
+        name="facilitated_referral_outcome",
+    ),
+    path("f/<str:token>/", views.referral_answer, name="referral_answer"),
     path("conversations/<int:encounter_id>/care/", views.care_check, name="care_check"),
     path("safety/", views.safety_concern, name="safety_concern"),
     path("care/", views.supporter_care, name="supporter_care"),

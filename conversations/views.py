@@ -6,17 +6,16 @@ from django.views.decorators.http import require_POST
 
 from alongside.service_errors import error_text, form_errors_add
 from confidentiality import policy
-from conversations import selectors, services
-from conversations.forms import CareCheckForm, EncounterForm
+from conversations import referrals, selectors, services
+from conversations.forms import CareCheckForm, EncounterForm, FacilitatedReferralForm
+from conversations.models import FacilitatedReferral
 from program.selectors import program_settings
 
 
 @login_required
 def encounter_log(request, offer_id: int):
-    """The supporter's conversations with one person, and the form to log the next."""
-    policy.require(policy.is_peer_supporter(request.user))
-    offer = policy.access_offer(request.user, offer_id, purpose="Logged a conversation")
-    policy.require(policy.may_log_encounter(request.user, offer))
+    """The supporter's page for one case: conversations so far, the next, referrals."""
+    offer = _own_case(request, offer_id, purpose="Logged a conversation")
     program = program_settings()
     form = EncounterForm(
         request.POST if request.method == "POST" else None,
@@ -37,19 +36,100 @@ def encounter_log(request, offer_id: int):
             form_errors_add(form, error)
         else:
             return redirect("care_check", encounter.pk)
+    return _case_page(request, offer, form=form)
+
+
+@login_required
+@require_POST
+def facilitated_referral_make(request, offer_id: int):
+    offer = _own_case(request, offer_id, purpose="Made a facilitated referral")
+    referral_form = FacilitatedReferralForm(request.POST)
+    if referral_form.is_valid():
+        try:
+            referrals.facilitated_referral_make(
+                actor=request.user,
+                offer=offer,
+                resource=referral_form.cleaned_data["resource"],
+                consent=referral_form.cleaned_data["consent"],
+                follow_up_with=referral_form.cleaned_data["follow_up_with"],
+            )
+        except ValidationError as error:
+            form_errors_add(referral_form, error)
+        else:
+            messages.success(
+                request,
+                "Referral recorded. Alongside will ask whether they got there.",
+            )
+            return redirect("encounter_log", offer.pk)
+    return _case_page(request, offer, referral_form=referral_form)
+
+
+@login_required
+@require_POST
+def facilitated_referral_outcome(request, referral_id: int):
+    policy.require(policy.is_peer_supporter(request.user))
+    referral = get_object_or_404(
+        FacilitatedReferral, pk=referral_id, supporter_id=request.user.staff_member_id
+    )
+    try:
+        referrals.facilitated_referral_record_outcome(
+            actor=request.user,
+            referral=referral,
+            outcome=request.POST.get("outcome", ""),
+        )
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, error_text(error))
+    else:
+        messages.success(request, "Noted. Thank you for closing the loop.")
+    return redirect("encounter_log", referral.offer_id)
+
+
+def referral_answer(request, token: str):
+    """No sign-in: the link is the key. GET shows the choice; POST answers, once."""
+    referral = referrals.referral_for_answer_token(token)
+    answer = request.POST.get("answer") or request.GET.get("answer", "")
+    if (
+        request.method == "POST"
+        and referral is not None
+        and answer in referrals.ANSWERS
+    ):
+        referrals.facilitated_referral_answer(token=token, outcome=answer)
+        return render(request, "conversations/referral_answered.html", {})
+    return render(
+        request,
+        "conversations/referral_answer.html",
+        {"referral": referral, "answer": answer if answer in referrals.ANSWERS else ""},
+        status=200 if referral else 404,
+    )
+
+
+def _own_case(request, offer_id: int, *, purpose: str):
+    policy.require(policy.is_peer_supporter(request.user))
+    offer = policy.access_offer(request.user, offer_id, purpose=purpose)
+    policy.require(policy.may_log_encounter(request.user, offer))
+    return offer
+
+
+def _case_page(request, offer, *, form=None, referral_form=None):
+    program = program_settings()
     encounters = list(selectors.encounters_for_offer(request.user, offer))
     return render(
         request,
         "conversations/encounter_log.html",
         {
             "offer": offer,
-            "form": form,
+            "form": form
+            or EncounterForm(notes_enabled=program.encounter_notes_enabled),
+            "referral_form": referral_form or FacilitatedReferralForm(),
+            "referrals": selectors.referrals_for_offer(request.user, offer),
+            "outcomes": referrals.ANSWERS,
             "encounters": encounters,
             "notes_shown": any(encounter.note for encounter in encounters),
             "next_number": len(encounters) + 1,
             "cap": program.conversations_per_case,
             "over_cap": len(encounters) >= program.conversations_per_case,
         },
+        status=200,
     )
 
 
@@ -130,6 +210,7 @@ def supporter_care(request):
             "over_cap": selectors.cases_over_the_cap(request.user),
             "cap": program_settings().conversations_per_case,
             "load": selectors.supporter_load(request.user),
+            "referral_outcomes": selectors.referral_outcomes(request.user),
         },
     )
 

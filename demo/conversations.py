@@ -3,9 +3,17 @@
 import datetime
 import random
 
-from conversations.models import CareCheck, Encounter, EncounterModality
-from conversations.models import EncounterOutcome as Outcome
+from conversations.models import (
+    CareCheck,
+    Encounter,
+    EncounterModality,
+    EncounterOutcome,
+    FacilitatedReferral,
+    FollowUpWith,
+    ReferralOutcome,
+)
 from outreach.models import OfferState, OutreachOffer
+from resources.models import Resource
 
 SEED = 20261126
 
@@ -23,9 +31,9 @@ def demo_conversations_ensure(*, today: datetime.date) -> int:
     for offer in offers:
         started = max(offer.created_at.date(), today - datetime.timedelta(days=60))
         outcomes = (
-            [Outcome.CONTINUING, Outcome.CLOSED]
+            [EncounterOutcome.CONTINUING, EncounterOutcome.CLOSED]
             if offer.state == OfferState.CLOSED
-            else [Outcome.CONTINUING]
+            else [EncounterOutcome.CONTINUING]
         )
         for number, outcome in enumerate(outcomes):
             encounter = Encounter.objects.create(
@@ -44,4 +52,33 @@ def demo_conversations_ensure(*, today: datetime.date) -> int:
                 wants_debrief=False,
             )
             made += 1
+    _referrals(today)
     return made
+
+
+def _referrals(today: datetime.date) -> None:
+    """One closed case was referred to the EAP and got there; one in support waits."""
+    eap = Resource.objects.filter(kind="eap", is_active=True).first()
+    if eap is None:
+        return
+    cases = [
+        OutreachOffer.objects.filter(state=state, supporter__isnull=False)
+        .order_by("pk")
+        .first()
+        for state in (OfferState.CLOSED, OfferState.IN_SUPPORT)
+    ]
+    for case, outcome in zip(
+        cases, (ReferralOutcome.REACHED, ReferralOutcome.WAITING), strict=True
+    ):
+        if case is None:
+            continue
+        made_on = max(case.created_at.date(), today - datetime.timedelta(days=20))
+        FacilitatedReferral.objects.create(
+            offer=case,
+            resource=eap,
+            supporter_id=case.supporter_id,
+            made_on=made_on,
+            follow_up_with=FollowUpWith.SUPPORTER,
+            follow_up_on=made_on + datetime.timedelta(days=14),
+            outcome=outcome,
+        )

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from alongside.service_errors import error_text
 from confidentiality import policy
-from conversations.selectors import encounters_for_offer
+from conversations.selectors import encounters_for_offer, referrals_for_offer
 from outreach import selectors, services
 from outreach.forms import (
     OfferCloseForm,
@@ -54,6 +54,7 @@ def offer_detail(request, offer_id: int):
             "offer": offer,
             "timeline": selectors.offer_timeline(offer),
             "encounters": encounters_for_offer(request.user, offer),
+            "referrals": referrals_for_offer(request.user, offer),
             "notes_readable": policy.may_read_every_encounter_note(request.user),
             "reassign_form": OfferReassignForm(
                 supporters=current_supporters().exclude(pk=offer.person_id)

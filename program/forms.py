@@ -26,6 +26,7 @@ class ProgramSettingsForm(forms.ModelForm):
             "cluster_events",
             "cluster_days",
             "conversations_per_case",
+            "referral_follow_up_days",
             "encounter_notes_enabled",
             "crisis_protocol",
         ]

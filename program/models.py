@@ -169,6 +169,14 @@ class ProgramSettings(models.Model):
         ),
         help_text="What a supporter sees when they raise a safety concern.",
     )
+    referral_follow_up_days = models.PositiveSmallIntegerField(
+        default=14,
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+        help_text=(
+            "Days after a facilitated referral when Alongside asks whether the "
+            "person got there."
+        ),
+    )
     encounter_notes_enabled = models.BooleanField(
         default=False,
         help_text=(

@@ -22,7 +22,12 @@ from django.utils import timezone
 
 from alongside.testing.cast import make_staff_member
 from api.models import ApiKey
-from conversations.models import DebriefRequest, Encounter, SafetyConcern
+from conversations.models import (
+    DebriefRequest,
+    Encounter,
+    FacilitatedReferral,
+    SafetyConcern,
+)
 from events.models import AdverseEvent, TriggerType
 from guide.models import Question, Stage
 from organization.models import RosterImport
@@ -220,6 +225,16 @@ TABLE: dict[str, Entry] = {
     ),
     "safety_concern": Entry(SUPPORTERS_AND_PROGRAM_STAFF),
     "supporter_care": Entry(DIRECTOR_ONLY),
+    # Empty, the referral form is shown again with what to fix.
+    "facilitated_referral_make": Entry(
+        statuses(404, anon=302, supporter=200), kwargs="outreach_offer", method="post"
+    ),
+    "facilitated_referral_outcome": Entry(
+        statuses(404, anon=302, supporter=302),
+        kwargs="supporters_referral",
+        method="post",
+    ),
+    "referral_answer": Entry(NOT_FOUND_FOR_ALL, kwargs="stale_answer"),
     "debrief_handled": Entry(
         statuses(404, anon=302, director=302), kwargs="debrief_request", method="post"
     ),
@@ -338,6 +353,20 @@ SUBJECTS = {
             duration_minutes=30,
             modality="phone",
             outcome="continuing",
+        ).pk
+    },
+    "supporters_referral": lambda cast: {
+        "referral_id": FacilitatedReferral.objects.create(
+            offer=outreach_offer(cast),
+            resource=Resource.objects.create(
+                name="Employee Assistance Program",
+                kind="eap",
+                organization_name="Riverside Health",
+            ),
+            supporter=cast.supporter.staff_member,
+            made_on=timezone.localdate(),
+            follow_up_with="supporter",
+            follow_up_on=timezone.localdate(),
         ).pk
     },
     "debrief_request": lambda cast: {

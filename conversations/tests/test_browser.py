@@ -1,22 +1,25 @@
 """A supporter's conversations end to end in headless Chromium: two conversations
-logged with the care check after each, then a safety concern the director sees."""
+logged with the care check after each, a facilitated referral, then a safety
+concern the director sees."""
 
 import pytest
 from playwright.sync_api import expect
 
-from conversations.models import Encounter, SafetyConcern
+from conversations.models import Encounter, FacilitatedReferral, SafetyConcern
 from conversations.tests.conftest import an_offer
 from outreach.models import OfferState
 from outreach.tests.test_browser import signed_in
+from resources.tests.conftest import make_resource
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_supporter_logs_two_conversations_and_raises_a_safety_concern(
+def test_a_supporter_logs_two_conversations_a_referral_and_a_safety_concern(
     live_cast, live_server, browser
 ):
     cast, base_url = live_cast, live_server.url
     offer = an_offer(cast, state=OfferState.ACCEPTED)
+    eap = make_resource(name="Employee Assistance Program", kind="eap")
     supporter = signed_in(browser, base_url, cast.supporter)
     supporter.get_by_role("link", name="Your assignments").first.click()
     card = supporter.get_by_role("region", name="Chris Clinician")
@@ -40,6 +43,14 @@ def test_a_supporter_logs_two_conversations_and_raises_a_safety_concern(
 
     card.get_by_role("link", name="Log a conversation").click()
     expect(supporter.get_by_text("This would be conversation 3.")).to_be_visible()
+    supporter.get_by_label("Where to").select_option(label=eap.name)
+    supporter.get_by_label("They agreed to this referral", exact=False).check()
+    supporter.get_by_role("button", name="Record the referral").click()
+    expect(supporter.get_by_text("Referral recorded")).to_be_visible()
+    expect(
+        supporter.get_by_role("region", name="Facilitated referrals")
+    ).to_contain_text("Employee Assistance Program")
+    assert FacilitatedReferral.objects.get().resource == eap
     supporter.get_by_role("link", name="Safety concern").first.click()
     expect(supporter.get_by_role("heading", name="What to do now")).to_be_visible()
     supporter.get_by_role("button", name="Alert the program director").click()

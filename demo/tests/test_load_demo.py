@@ -15,6 +15,7 @@ from django.utils import timezone
 from accounts.models import Role, RoleAssignment, User
 from accounts.services import role_revoke
 from confidentiality.models import AuditAction, AuditEvent
+from conversations.models import CareCheck, Encounter, FacilitatedReferral
 from demo.roster import demo_roster_plan
 from demo.services import DemoLoadResult, demo_organization_load
 from events.models import AdverseEvent
@@ -185,13 +186,15 @@ def test_outreach_has_offers_at_every_stage_and_the_demo_supporter_has_work(load
 
 
 def test_cases_in_support_have_conversations_logged_with_care_checks(loaded):
-    from conversations.models import CareCheck, Encounter
-
     in_support = OutreachOffer.objects.filter(state="in_support")
     assert in_support.exists()
     assert all(offer.encounters.exists() for offer in in_support)
     assert CareCheck.objects.count() == Encounter.objects.count() > 0
     assert not any(encounter.note for encounter in Encounter.objects.all())  # notes off
+    assert set(FacilitatedReferral.objects.values_list("outcome", flat=True)) == {
+        "reached",
+        "waiting",
+    }
 
 
 def test_coverage_shows_at_least_one_gap(loaded):

@@ -37,6 +37,7 @@ def test_the_director_changes_the_settings(cast, client_for):
         "cluster_events",
         "cluster_days",
         "conversations_per_case",
+        "referral_follow_up_days",
         "encounter_notes_enabled",
         "crisis_protocol",
     }
