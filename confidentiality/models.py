@@ -136,6 +136,7 @@ class AuditAction(models.TextChoices):
     OFFER_CREATED = "offer.created", "Outreach offer created"
     OFFER_ASSIGNED = "offer.assigned", "Outreach offer assigned"
     OFFER_MOVED = "offer.moved", "Outreach offer moved on"
+    REQUEST_WITHDRAWN = "request.withdrawn", "A request for support was withdrawn"
     ENCOUNTER_LOGGED = "encounter.logged", "Support conversation logged"
     CARE_CHECK_ANSWERED = "care_check.answered", "Supporter answered the care check"
     DEBRIEF_REQUESTED = "debrief.requested", "Supporter asked for a debrief"

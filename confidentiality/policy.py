@@ -516,6 +516,20 @@ def debrief_requests_visible_to(user):
     return DebriefRequest.objects.none()
 
 
+def own_offers(user):
+    """A person's own offers and requests: theirs to see, never who referred them."""
+    if not user.is_authenticated or user.staff_member_id is None:
+        return OutreachOffer.objects.none()
+    return OutreachOffer.objects.filter(person_id=user.staff_member_id)
+
+
+def access_own_offer(user, offer_id) -> OutreachOffer:
+    try:
+        return own_offers(user).get(pk=offer_id)
+    except (OutreachOffer.DoesNotExist, ValueError, TypeError):
+        raise Http404
+
+
 def colleagues_findable_by(user, *, query: str):
     """Colleagues someone may refer for support: active staff, found by name, ten at a time.
 

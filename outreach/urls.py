@@ -1,8 +1,14 @@
 from django.urls import path
 
-from outreach import referral_views, views
+from outreach import my_support_views, referral_views, views
 
 urlpatterns = [
+    path("my-support/", my_support_views.my_support, name="my_support"),
+    path(
+        "my-support/<int:offer_id>/withdraw/",
+        my_support_views.my_request_withdraw,
+        name="my_request_withdraw",
+    ),
     path("outreach/", views.outreach_queue, name="outreach_queue"),
     path("outreach/<int:offer_id>/", views.offer_detail, name="offer_detail"),
     path(

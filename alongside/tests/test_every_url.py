@@ -204,6 +204,11 @@ TABLE: dict[str, Entry] = {
         kwargs="outreach_offer",
         method="post",
     ),
+    "my_support": Entry(SIGNED_IN),
+    # The offer is the clinician's own request: withdrawing it deletes it.
+    "my_request_withdraw": Entry(
+        statuses(404, anon=302, clinician=302), kwargs="outreach_offer", method="post"
+    ),
     "my_assignments": Entry(statuses(404, anon=302, supporter=200)),
     # The offer is assigned to the cast's supporter: nobody else may move it.
     "assignment_move": Entry(
