@@ -18,7 +18,12 @@ from accounts.models import Role, RoleAssignment
 from api.models import ApiKey
 from confidentiality.models import AccessEvent, AuditAudience, AuditEvent
 from confidentiality.services import access_event_record
-from conversations.models import DebriefRequest, Encounter, SafetyConcern
+from conversations.models import (
+    DebriefRequest,
+    Encounter,
+    FacilitatedReferral,
+    SafetyConcern,
+)
 from events.models import AdverseEvent
 from organization.models import RosterImport, StaffMember
 from outreach.models import OnCallWindow, OutreachOffer
@@ -484,6 +489,18 @@ def access_encounter_for_care_check(user, encounter_id) -> Encounter:
             pk=encounter_id, supporter_id=user.staff_member_id
         )
     except (Encounter.DoesNotExist, ValueError, TypeError):
+        raise Http404
+
+
+def access_own_facilitated_referral(user, referral_id) -> FacilitatedReferral:
+    """A referral whose outcome its supporter records; nobody else's."""
+    if not is_peer_supporter(user):
+        raise Http404
+    try:
+        return FacilitatedReferral.objects.get(
+            pk=referral_id, supporter_id=user.staff_member_id
+        )
+    except (FacilitatedReferral.DoesNotExist, ValueError, TypeError):
         raise Http404
 
 

@@ -8,7 +8,6 @@ from alongside.service_errors import error_text, form_errors_add
 from confidentiality import policy
 from conversations import referrals, selectors, services
 from conversations.forms import CareCheckForm, EncounterForm, FacilitatedReferralForm
-from conversations.models import FacilitatedReferral
 from program.selectors import program_settings
 
 
@@ -67,10 +66,7 @@ def facilitated_referral_make(request, offer_id: int):
 @login_required
 @require_POST
 def facilitated_referral_outcome(request, referral_id: int):
-    policy.require(policy.is_peer_supporter(request.user))
-    referral = get_object_or_404(
-        FacilitatedReferral, pk=referral_id, supporter_id=request.user.staff_member_id
-    )
+    referral = policy.access_own_facilitated_referral(request.user, referral_id)
     try:
         referrals.facilitated_referral_record_outcome(
             actor=request.user,

@@ -181,3 +181,16 @@ def test_a_referral_waits_until_the_person_was_reached(cast, eap):
     offer = an_offer(cast, state=OfferState.ASSIGNED)
     with pytest.raises(ValidationError):
         refer(cast, offer, eap)
+
+
+def test_another_supporter_cannot_record_how_someone_elses_referral_went(
+    cast, client_for, offer, eap
+):
+    referral = refer(cast, offer, eap)
+    response = client_for(cast.other_supporter).post(
+        reverse("facilitated_referral_outcome", args=[referral.pk]),
+        {"outcome": "reached"},
+    )
+    assert response.status_code == 404
+    referral.refresh_from_db()
+    assert referral.outcome == ReferralOutcome.WAITING
