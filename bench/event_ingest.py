@@ -38,15 +38,14 @@ import random
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable
 from pathlib import Path
-from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.scratch import scratch_database  # noqa: E402 - needs ROOT on the path
 
 SEED = 20261126
 BENCH_DATABASE = "alongside_bench"
@@ -66,7 +65,7 @@ def main() -> None:
     parser.add_argument("--server-workers", type=int, default=2)
     parser.add_argument("--senders", type=int, default=4)
     arguments = parser.parse_args()
-    database_url, drop = scratch_database()
+    database_url, drop = scratch_database(BENCH_DATABASE)
     os.environ["DATABASE_URL"] = database_url
     os.environ["ALONGSIDE_MODE"] = "test"  # throwaway keys; nothing leaves the machine
     os.environ["API_RATE_LIMIT_PER_MINUTE"] = str(10 * arguments.events)
@@ -83,29 +82,6 @@ def main() -> None:
         connections.close_all()
         drop()
     print_table(arguments.events, results, reach_in)
-
-
-def scratch_database() -> tuple[str, Callable[[], None]]:
-    """A DATABASE_URL for a fresh, empty database, and a function that removes it."""
-    url = os.environ.get("DATABASE_URL", "")
-    if url.startswith(("postgres://", "postgresql://")):
-        import psycopg
-
-        server = urlsplit(url)
-        maintenance = server._replace(path="/postgres").geturl()
-
-        def run(statement: str) -> None:
-            with psycopg.connect(maintenance, autocommit=True) as connection:
-                connection.execute(statement)
-
-        run(f"DROP DATABASE IF EXISTS {BENCH_DATABASE}")
-        run(f"CREATE DATABASE {BENCH_DATABASE}")
-        return (
-            server._replace(path=f"/{BENCH_DATABASE}").geturl(),
-            lambda: run(f"DROP DATABASE IF EXISTS {BENCH_DATABASE}"),
-        )
-    folder = tempfile.TemporaryDirectory(prefix="alongside-bench-")
-    return f"sqlite:///{folder.name}/bench.sqlite3", folder.cleanup
 
 
 def benchmark(arguments):

@@ -21,17 +21,16 @@ import os
 import platform
 import random
 import sys
-import tempfile
 import time
 import unicodedata
 import zipfile
-from collections.abc import Callable
 from pathlib import Path
-from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.scratch import scratch_database  # noqa: E402 - needs ROOT on the path
 from organization.roster_files import COLUMN_NAMES  # noqa: E402 - needs the path above
 
 SEED = 20261126
@@ -76,7 +75,7 @@ DEPARTMENTS = words(
     "FAC ENV SEC"
 )
 EXCEL_EPOCH = datetime.date(1899, 12, 30)
-COLUMN_LETTERS = "ABCDEFGHIJ"
+COLUMN_LETTERS = "ABCDEFGHIJK"
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 RELATIONSHIPS_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PACKAGE_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -133,7 +132,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=100_000)
     rows = parser.parse_args().rows
-    database_url, drop = scratch_database()
+    database_url, drop = scratch_database(BENCH_DATABASE)
     os.environ["DATABASE_URL"] = database_url
     os.environ["ALONGSIDE_MODE"] = "test"  # throwaway keys; nothing leaves the machine
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "alongside.settings")
@@ -149,29 +148,6 @@ def main() -> None:
         connections.close_all()
         drop()
     print_table(rows, results)
-
-
-def scratch_database() -> tuple[str, Callable[[], None]]:
-    """A DATABASE_URL for a fresh, empty database, and a function that removes it."""
-    url = os.environ.get("DATABASE_URL", "")
-    if url.startswith(("postgres://", "postgresql://")):
-        import psycopg
-
-        server = urlsplit(url)
-        maintenance = server._replace(path="/postgres").geturl()
-
-        def run(statement: str) -> None:
-            with psycopg.connect(maintenance, autocommit=True) as connection:
-                connection.execute(statement)
-
-        run(f"DROP DATABASE IF EXISTS {BENCH_DATABASE}")
-        run(f"CREATE DATABASE {BENCH_DATABASE}")
-        return (
-            server._replace(path=f"/{BENCH_DATABASE}").geturl(),
-            lambda: run(f"DROP DATABASE IF EXISTS {BENCH_DATABASE}"),
-        )
-    folder = tempfile.TemporaryDirectory(prefix="alongside-bench-")
-    return f"sqlite:///{folder.name}/bench.sqlite3", folder.cleanup
 
 
 def benchmark(rows: int) -> list[tuple[str, float, object]]:
@@ -226,13 +202,15 @@ def synthetic_roster(rows: int) -> list[tuple]:
         supervisor = ""
         if number and rng.random() > 0.01:
             supervisor = f"E{rng.randrange(max(number // 8, 1)) + 1:07d}"
+        profession = rng.choices(professions, weights)[0]
         people.append(
             (
                 employee_id,
                 first,
                 last,
                 "" if rng.random() < 0.04 else email,
-                rng.choices(professions, weights)[0],
+                f"{1_000_000_000 + number}" if profession == "physician" else "",
+                profession,
                 rng.choice(DEPARTMENTS),
                 rng.choice(SITES),
                 supervisor,
@@ -254,7 +232,7 @@ def with_changes(people: list[tuple], *, share: float) -> list[tuple]:
     changed = []
     for person in people:
         if rng.random() < share:
-            person = (*person[:5], rng.choice(DEPARTMENTS), *person[6:])
+            person = (*person[:6], rng.choice(DEPARTMENTS), *person[7:])
         changed.append(person)
     return changed
 
@@ -264,7 +242,7 @@ def csv_bytes(people: list[tuple]) -> bytes:
     writer = csv.writer(text)
     writer.writerow(HEADER)
     writer.writerows(
-        (*person[:8], person[8].isoformat(), person[9]) for person in people
+        (*person[:9], person[9].isoformat(), person[10]) for person in people
     )
     return text.getvalue().encode()
 
