@@ -87,3 +87,15 @@ def appointments_awaiting(user) -> QuerySet:
         .awaiting_acknowledgement()
         .order_by("starts_on", "pk")
     )
+
+
+def role_holder_addresses(*roles: Role) -> set[str]:
+    """The work e-mail addresses of active staff who hold any of ``roles`` today."""
+    holders = RoleAssignment.objects.current().filter(
+        role__in=roles, staff_member__is_active=True
+    )
+    return {
+        email
+        for email in holders.values_list("staff_member__work_email", flat=True)
+        if email
+    }

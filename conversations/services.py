@@ -9,7 +9,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Role, RoleAssignment, User
+from accounts.models import Role, User
+from accounts.selectors import role_holder_addresses
 from confidentiality import policy
 from confidentiality.models import AuditAction, AuditAudience
 from confidentiality.services import audit_event_record
@@ -249,13 +250,7 @@ def _program_staff_tell(
     page: str,
     context: dict,
 ) -> None:
-    holders = RoleAssignment.objects.current().filter(
-        role__in=roles, staff_member__is_active=True
-    )
     link = settings.SITE_URL + reverse(page)
     body = render_to_string(template, {**context, "link": link})
-    for email in set(holders.values_list("staff_member__work_email", flat=True)):
-        if email:
-            email_queue(
-                recipient=email, subject=subject, body_text=body, purpose=purpose
-            )
+    for email in role_holder_addresses(*roles):
+        email_queue(recipient=email, subject=subject, body_text=body, purpose=purpose)

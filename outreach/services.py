@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role, RoleAssignment, User
+from accounts.selectors import role_holder_addresses
 from confidentiality import policy
 from confidentiality.models import AuditAction, AuditAudience
 from confidentiality.services import audit_event_record
@@ -437,21 +438,19 @@ def _assignment_notify(offer: OutreachOffer) -> None:
 
 def _staff_alert(offer: OutreachOffer, why: str) -> None:
     """Tell the director and administrators, by e-mail, that an offer needs them."""
-    holders = RoleAssignment.objects.current().filter(
-        role__in=[Role.PROGRAM_DIRECTOR, Role.PROGRAM_ADMINISTRATOR],
-        staff_member__is_active=True,
-    )
     link = settings.SITE_URL + reverse("offer_detail", args=[offer.pk])
-    for email in set(holders.values_list("staff_member__work_email", flat=True)):
-        if email:
-            email_queue(
-                recipient=email,
-                subject="An outreach offer needs you",
-                body_text=render_to_string(
-                    "outreach/email/staff_alert.txt", {"why": why, "link": link}
-                ),
-                purpose=f"outreach_alert_{why}",
-            )
+    body = render_to_string(
+        "outreach/email/staff_alert.txt", {"why": why, "link": link}
+    )
+    for email in role_holder_addresses(
+        Role.PROGRAM_DIRECTOR, Role.PROGRAM_ADMINISTRATOR
+    ):
+        email_queue(
+            recipient=email,
+            subject="An outreach offer needs you",
+            body_text=body,
+            purpose=f"outreach_alert_{why}",
+        )
 
 
 # --- Clocks --------------------------------------------------------------------------------------
