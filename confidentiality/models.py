@@ -137,6 +137,7 @@ class AuditAction(models.TextChoices):
     OFFER_ASSIGNED = "offer.assigned", "Outreach offer assigned"
     OFFER_MOVED = "offer.moved", "Outreach offer moved on"
     REQUEST_WITHDRAWN = "request.withdrawn", "A request for support was withdrawn"
+    CASES_PURGED = "cases.purged", "Ended cases purged after the retention period"
     ENCOUNTER_LOGGED = "encounter.logged", "Support conversation logged"
     CARE_CHECK_ANSWERED = "care_check.answered", "Supporter answered the care check"
     DEBRIEF_REQUESTED = "debrief.requested", "Supporter asked for a debrief"
@@ -162,6 +163,17 @@ class AuditAction(models.TextChoices):
     GUIDE_CHANGED = "guide.changed", "Conversation guide changed"
 
 
+class AuditEventQuerySet(AppendOnlyQuerySet):
+    def redact(self) -> int:
+        """Forget whom these events were about and their details; keep who did what, when.
+
+        The one change an audit event allows, made only by retention: a purged
+        case's history must not outlive the case. PostgreSQL's trigger
+        (migration 0003) allows exactly this change and nothing else.
+        """
+        return models.QuerySet.update(self, subject=None, details={})
+
+
 class AuditEvent(AppendOnlyModel):
     """Something changed. Carries field names and non-sensitive values only."""
 
@@ -181,9 +193,14 @@ class AuditEvent(AppendOnlyModel):
     audience = models.CharField(max_length=16, choices=AuditAudience.choices)
     details = models.JSONField(default=dict, blank=True)
 
+    objects = AuditEventQuerySet.as_manager()
+
     class Meta:
         ordering = ["-occurred_at", "-id"]
-        indexes = [models.Index(fields=["audience", "-occurred_at"])]
+        indexes = [
+            models.Index(fields=["audience", "-occurred_at"]),
+            models.Index(fields=["object_type", "object_id"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.action} {self.object_type} {self.object_id}"

@@ -4,7 +4,7 @@ Services that read or change protected things call these inside their own
 transaction, so the witness row and the change commit or roll back together.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from django.apps import apps
 from django.db import models, transaction
@@ -76,6 +76,18 @@ def audit_event_record(
         audience=audience,
         details=details or {},
     )
+
+
+def audit_events_redact(*, model: type[models.Model], object_ids: Iterable[int]) -> int:
+    """Forget whom the audit events about these rows were about, and their details.
+
+    Retention's counterpart to deleting a case: the events keep who did what
+    and when. Call it inside the transaction that deletes the rows.
+    """
+    return AuditEvent.objects.filter(
+        object_type=_object_type(model),
+        object_id__in=[str(pk) for pk in object_ids],
+    ).redact()
 
 
 def encrypted_fields() -> list[tuple[type[models.Model], list[str]]]:

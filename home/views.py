@@ -6,6 +6,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from home.selectors import home_panels_for
+from program.selectors import program_settings
 from worker.models import WorkerHeartbeat
 from worker.selectors import HEARTBEAT_STALE_AFTER
 
@@ -18,7 +19,11 @@ def home(request):
 
 
 def privacy(request):
-    return render(request, "home/privacy.html")
+    return render(
+        request,
+        "home/privacy.html",
+        {"case_retention_days": program_settings().case_retention_days},
+    )
 
 
 @never_cache

@@ -197,7 +197,7 @@ class OutreachOffer(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["event", "person"],
-                condition=Q(event__isnull=False, reopened_from__isnull=True),
+                condition=Q(event__isnull=False, origin=OfferOrigin.EVENT),
                 name="offer_once_per_event_person",
             ),
         ]
@@ -284,3 +284,60 @@ class OnCallWindow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.supporter} on call"
+
+
+class ClosedCaseCount(models.Model):
+    """What remains of ended cases once retention has deleted them: counts, and nothing else.
+
+    One row per combination of month the offer was made, origin, trigger,
+    profession, department, site and how the case ended. Nothing here points
+    to a person, an event or a supporter. Time to first contact is kept as
+    cumulative counts (contacted within 1, 2, 4, 8, 24 and 72 hours), so the
+    reports can say "half within 4 hours" without a time per person.
+    """
+
+    month = models.DateField(help_text="The first day of the month the offer was made.")
+    origin = models.CharField(max_length=16, choices=OfferOrigin.choices)
+    trigger_type = models.ForeignKey(
+        "events.TriggerType",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    profession = models.ForeignKey(
+        "organization.Profession", on_delete=models.PROTECT, related_name="+"
+    )
+    department = models.ForeignKey(
+        "organization.Department", on_delete=models.PROTECT, related_name="+"
+    )
+    site = models.ForeignKey(
+        "organization.Site", on_delete=models.PROTECT, related_name="+"
+    )
+    ended_as = models.CharField(
+        max_length=16,
+        choices=CloseReason.choices,
+        help_text="Why the case ended (declined and never answered included).",
+    )
+    offers = models.PositiveIntegerField(default=0)
+    accepted = models.PositiveIntegerField(default=0)
+    contacted = models.PositiveIntegerField(default=0)
+    contacted_within_target = models.PositiveIntegerField(default=0)
+    contacted_within_1h = models.PositiveIntegerField(default=0)
+    contacted_within_2h = models.PositiveIntegerField(default=0)
+    contacted_within_4h = models.PositiveIntegerField(default=0)
+    contacted_within_8h = models.PositiveIntegerField(default=0)
+    contacted_within_24h = models.PositiveIntegerField(default=0)
+    contacted_within_72h = models.PositiveIntegerField(default=0)
+    conversations = models.PositiveIntegerField(default=0)
+    facilitated_referrals = models.PositiveIntegerField(default=0)
+    referrals_reached = models.PositiveIntegerField(default=0)
+    referrals_not_yet = models.PositiveIntegerField(default=0)
+    referrals_not_going = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["month", "pk"]
+        indexes = [models.Index(fields=["month", "origin"])]
+
+    def __str__(self) -> str:
+        return f"{self.offers} ended case(s) from {self.month:%B %Y}"

@@ -3,13 +3,13 @@
 A request someone made for themselves is theirs to withdraw, and withdrawing
 deletes it now: the offer, its timeline, any conversations logged and
 referrals made, and the request with its contact details. What remains is an
-audit event saying a request was withdrawn, with no details.
+audit event saying a request was withdrawn, with no details; the audit
+events about the request forget whom they were about.
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
-from django.utils import timezone
 
 from accounts.models import User
 from confidentiality import policy
@@ -17,7 +17,7 @@ from confidentiality.models import AuditAction, AuditAudience
 from confidentiality.services import audit_event_record
 from outbox.services import email_queue
 from outreach.models import OPEN_STATES, OfferOrigin, OutreachOffer
-from worker.models import BackgroundTask, DueStatus
+from outreach.retention import cases_delete
 
 
 def my_offers(user) -> QuerySet[OutreachOffer]:
@@ -35,7 +35,7 @@ def own_request_withdraw(*, actor: User, offer: OutreachOffer) -> None:
     """Withdraw a request one made for oneself, and delete it and all that hangs on it."""
     offer = (
         OutreachOffer.objects.select_for_update(of=("self",))
-        .select_related("supporter", "referral")
+        .select_related("supporter")
         .get(pk=offer.pk)
     )
     if actor.staff_member_id is None or offer.person_id != actor.staff_member_id:
@@ -46,15 +46,7 @@ def own_request_withdraw(*, actor: User, offer: OutreachOffer) -> None:
             "offer, answer “No thanks” or tell your supporter."
         )
     supporter = offer.supporter if offer.is_open else None
-    referral = offer.referral
-    BackgroundTask.objects.filter(
-        status=DueStatus.PENDING,
-        dedupe_key__regex=rf"^outreach\.[a-z_0-9]+:{offer.pk}$",
-    ).update(status=DueStatus.CANCELLED, finished_at=timezone.now())
-    OutreachOffer.objects.filter(reopened_from=offer).update(reopened_from=None)
-    offer.delete()
-    if referral is not None and not referral.offers.exists():
-        referral.delete()
+    cases_delete(offer_ids=[offer.pk])
     audit_event_record(
         actor=actor,
         action=AuditAction.REQUEST_WITHDRAWN,

@@ -245,21 +245,45 @@ def _unit_leader(events) -> StaffMember | None:
 
 
 def offers_reopen_for_litigation(*, event: AdverseEvent) -> int:
-    """A litigation milestone re-opens support for everyone the event's offers reached."""
+    """A litigation milestone re-opens support for everyone the event reached.
+
+    Each person's latest offer for the event is re-opened from. When retention
+    has deleted those offers (litigation often comes a year or more later),
+    the people involved in the event are reached again all the same: the
+    event keeps who was involved. Nobody with an offer open gets a second one.
+    """
+    latest: dict[int, OutreachOffer] = {}
+    for offer in (
+        OutreachOffer.objects.filter(event=event)
+        .exclude(origin=OfferOrigin.CLUSTER)
+        .select_related("person")
+        .order_by("created_at", "pk")
+    ):
+        latest[offer.person_id] = offer
+    people = {person_id: offer.person for person_id, offer in latest.items()}
+    if _offers_wanted(event):
+        involved = EventInvolvement.objects.filter(event=event).values(
+            "staff_member_id"
+        )
+        for person in eligible_staff_members(timezone.localdate()).filter(
+            pk__in=involved
+        ):
+            people.setdefault(person.pk, person)
+    busy = set(
+        OutreachOffer.objects.filter(
+            person_id__in=people, state__in=OPEN_STATES
+        ).values_list("person_id", flat=True)
+    )
+    hours = _clock_hours(event.trigger_type, event.harm_level)
     reopened = 0
-    for previous in OutreachOffer.objects.filter(
-        event=event, reopened_from__isnull=True
-    ).exclude(origin=OfferOrigin.CLUSTER):
-        if OutreachOffer.objects.filter(
-            person=previous.person, state__in=OPEN_STATES
-        ).exists():
-            continue
+    for person_id in sorted(people.keys() - busy):
+        previous = latest.get(person_id)
         offer_create(
-            person=previous.person,
+            person=people[person_id],
             origin=OfferOrigin.REOPENED,
             event=event,
             trigger_type=event.trigger_type,
-            first_contact_hours=previous.first_contact_hours,
+            first_contact_hours=previous.first_contact_hours if previous else hours,
             reopened_from=previous,
         )
         reopened += 1
@@ -466,6 +490,15 @@ def _task_cancel(kind: str, offer: OutreachOffer) -> None:
     ).update(status=DueStatus.CANCELLED, finished_at=timezone.now())
 
 
+def offer_tasks_cancel(*, offer_ids: list[int]) -> int:
+    """Cancel every clock, reminder and second offer still waiting for these offers."""
+    return BackgroundTask.objects.filter(
+        status=DueStatus.PENDING,
+        kind__startswith="outreach.",
+        payload__offer_id__in=offer_ids,
+    ).update(status=DueStatus.CANCELLED, finished_at=timezone.now())
+
+
 def _clock_start(offer: OutreachOffer) -> None:
     window = offer.first_contact_due_at - offer.assigned_at
     remind_at = min(
@@ -624,8 +657,12 @@ def _check_in_days() -> list[int]:
 @transaction.atomic
 def check_in_remind(*, offer_id: int, days: int) -> bool:
     """A milestone after an accepted offer: remind the supporter to check in."""
-    offer = OutreachOffer.objects.select_related("supporter", "person").get(pk=offer_id)
-    if not offer.is_open or offer.supporter is None:
+    offer = (
+        OutreachOffer.objects.select_related("supporter", "person")
+        .filter(pk=offer_id)
+        .first()
+    )
+    if offer is None or not offer.is_open or offer.supporter is None:
         return False
     OfferStep.objects.create(
         offer=offer,

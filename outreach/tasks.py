@@ -1,6 +1,6 @@
 """Outreach clocks, run by the worker (registered when the app is ready)."""
 
-from outreach import services
+from outreach import retention, services
 from worker.registry import task_handler
 
 
@@ -31,3 +31,8 @@ def check_in(payload: dict) -> None:
 @task_handler("outreach.reach_in")
 def reach_in(payload: dict) -> None:
     services.event_reach_in(event_id=payload["event_id"])
+
+
+@task_handler("outreach.purge_closed_cases")
+def purge_closed_cases(payload: dict) -> None:
+    retention.closed_cases_purge_due()

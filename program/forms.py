@@ -28,6 +28,7 @@ class ProgramSettingsForm(forms.ModelForm):
             "conversations_per_case",
             "referral_follow_up_days",
             "encounter_notes_enabled",
+            "case_retention_days",
             "crisis_protocol",
         ]
         widgets = {

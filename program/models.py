@@ -184,6 +184,15 @@ class ProgramSettings(models.Model):
             "read only by the supporter and the director, deleted with the case."
         ),
     )
+    case_retention_days = models.PositiveSmallIntegerField(
+        default=90,
+        validators=[MinValueValidator(1), MaxValueValidator(3650)],
+        help_text=(
+            "Days after a case ends (closed, declined or never answered) before its "
+            "names, contact details, notes and referrer are deleted. De-identified "
+            "counts remain for the program's reports."
+        ),
+    )
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -100,3 +100,44 @@ def test_a_change_and_its_audit_event_roll_back_together(cast):
         raise RuntimeError("something later in the same change failed")
     assert not AuditEvent.objects.exists()
     assert not cast.clinician.staff_member.role_assignments.exists()
+
+
+def test_redacting_an_audit_event_forgets_whom_and_details_and_keeps_who_did_what(
+    cast, audit_event
+):
+    AuditEvent.objects.filter(pk=audit_event.pk).redact()
+    stored = AuditEvent.objects.get()
+    assert (stored.subject, stored.details) == (None, {})
+    assert (stored.actor, stored.action, stored.object_id) == (
+        cast.it,
+        AuditAction.ROLE_GRANTED,
+        str(cast.director.staff_member.pk),
+    )
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the trigger is PostgreSQL's defence"
+)
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE confidentiality_auditevent SET subject_id = NULL",
+        "UPDATE confidentiality_auditevent SET details = '{}'::jsonb",
+        "UPDATE confidentiality_auditevent "
+        "SET subject_id = NULL, details = '{}'::jsonb, action = 'rewritten'",
+        "UPDATE confidentiality_auditevent "
+        "SET subject_id = NULL, details = '{}'::jsonb, actor_id = NULL",
+    ],
+)
+def test_postgresql_allows_a_whole_redaction_and_nothing_more(audit_event, statement):
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(statement)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE confidentiality_auditevent SET subject_id = NULL, details = '{}'::jsonb"
+        )
+    assert AuditEvent.objects.get().subject is None

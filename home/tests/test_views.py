@@ -2,10 +2,12 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role
 from alongside.testing.cast import make_staff_member
+from program.models import ProgramSettings
 from selection.models import NominationRound
 from selection.services import nomination_make
 from team.models import HoursEntry
@@ -124,3 +126,9 @@ def test_a_page_outside_the_navigation_marks_no_section(cast, client_for):
     assert 'aria-current="page"' not in page
     home = client_for(cast.supporter).get("/").content.decode()
     assert 'href="/" aria-current="page"' in home
+
+
+def test_the_privacy_page_says_how_long_identifying_details_are_kept(db, client):
+    ProgramSettings.objects.update_or_create(pk=1, defaults={"case_retention_days": 60})
+    page = client.get(reverse("privacy")).content.decode()
+    assert "deleted 60 days after support ends" in page

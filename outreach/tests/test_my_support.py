@@ -75,6 +75,14 @@ def test_withdrawing_deletes_the_request_and_everything_on_it_now(
     ).exists()
     audit = AuditEvent.objects.get(action=AuditAction.REQUEST_WITHDRAWN)
     assert (audit.object_id, audit.details) == ("", {})
+    about_the_request = AuditEvent.objects.filter(
+        object_type__in=["outreach.outreachoffer", "outreach.referral"]
+    )
+    assert about_the_request.count() >= 2
+    assert set(about_the_request.values_list("subject", flat=True)) == {None}
+    assert all(
+        details == {} for details in about_the_request.values_list("details", flat=True)
+    )
     told = OutboundEmail.objects.get(purpose="outreach_request_withdrawn")
     assert told.recipient == my_request.supporter.work_email
     assert cast.clinician.staff_member.last_name not in told.body_text

@@ -39,6 +39,7 @@ def test_the_director_changes_the_settings(cast, client_for):
         "conversations_per_case",
         "referral_follow_up_days",
         "encounter_notes_enabled",
+        "case_retention_days",
         "crisis_protocol",
     }
     response = client.post(

@@ -28,6 +28,7 @@ def test_the_maintenance_tasks_recur_daily():
         ("worker.purge_finished", datetime.timedelta(days=1)),
         ("selection.erase_nominators", datetime.timedelta(days=1)),
         ("training.refresh_standings", datetime.timedelta(days=1)),
+        ("outreach.purge_closed_cases", datetime.timedelta(days=1)),
     }
 
 
