@@ -59,6 +59,9 @@ def send_email_to_files(folder: str) -> None:
 
 
 def main() -> None:
+    from worker.stop_signals import stop_signals_block
+
+    stop_signals_block()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "alongside.settings")
     import django
 

@@ -5,8 +5,7 @@ import threading
 from django.core.management.base import BaseCommand
 
 from worker.runner import Worker
-
-STOP_SIGNALS = {signal.SIGTERM, signal.SIGINT}
+from worker.stop_signals import STOP_SIGNALS, stop_signals_block
 
 
 @contextlib.contextmanager
@@ -16,9 +15,11 @@ def stopping_on_signals(stop: threading.Event):
     A Python signal handler runs in the main thread between two bytecodes,
     possibly while that thread holds the event's internal lock inside
     ``stop.wait()``; calling ``stop.set()`` there can deadlock. So the signals
-    are blocked and a small thread waits for them instead.
+    are blocked and a small thread waits for them instead (and manage.py has
+    blocked them already, before any library started a thread of its own:
+    see worker.stop_signals).
     """
-    previous_mask = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+    previous_mask = stop_signals_block()
 
     def wait_for_signal() -> None:
         signal.sigwait(STOP_SIGNALS)
