@@ -80,6 +80,10 @@ INSTALLED_APPS = [
     "resources",
     "guide",
     "conversations",
+    "surveys",
+    "reports",
+    "publicity",
+    "brief",
     "home",
     "demo",
 ]

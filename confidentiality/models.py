@@ -161,6 +161,14 @@ class AuditAction(models.TextChoices):
     RESOURCE_RETIRED = "resource.retired", "Resource retired from the directory"
     RESOURCES_IMPORTED = "resources.imported", "Resource directory imported"
     GUIDE_CHANGED = "guide.changed", "Conversation guide changed"
+    SURVEY_INSTRUMENT_LOADED = "survey.instrument_loaded", "Survey instrument loaded"
+    SURVEY_CHANGED = "survey.changed", "Survey or wave planned"
+    SURVEY_WAVE_OPENED = "survey.wave_opened", "Survey wave opened"
+    SURVEY_WAVE_CLOSED = "survey.wave_closed", "Survey wave closed"
+    SURVEY_RESPONSES_IMPORTED = (
+        "survey.responses_imported",
+        "Earlier survey responses imported",
+    )
 
 
 class AuditEventQuerySet(AppendOnlyQuerySet):

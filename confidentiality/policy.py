@@ -30,6 +30,7 @@ from outreach.models import OnCallWindow, OutreachOffer
 from scope.eligibility import eligible_staff_members
 from scope.models import DemandRecord, ScopeVersion
 from selection.models import Candidate, Nomination, NominationRound
+from surveys.models import Survey, Wave
 from team.models import HoursEntry
 from training.models import Enrolment, TrainingSession
 
@@ -801,3 +802,50 @@ def may_read_guide(user) -> bool:
 def may_edit_guide(user) -> bool:
     """The guide is the program's voice: the director edits it."""
     return has_role(user, Role.PROGRAM_DIRECTOR)
+
+
+# --- Workforce surveys (surveys app) ---------------------------------------------------------------
+#
+# Nobody can open a response: responses name no one and no page shows one.
+# What is guarded is running the surveys and reading their aggregates, which
+# always pass through suppression. The response form is opened with its
+# single-use link, not with a role.
+
+
+def may_manage_surveys(user) -> bool:
+    """Program staff load instruments, plan and open waves, import earlier waves."""
+    return is_program_staff(user)
+
+
+def may_view_survey_results(user) -> bool:
+    """The dashboard: program staff and leadership, suppressed aggregates only."""
+    return is_program_staff(user) or has_role(user, Role.LEADERSHIP_VIEWER)
+
+
+def surveys_visible_to(user):
+    if may_view_survey_results(user):
+        return Survey.objects.all()
+    return Survey.objects.none()
+
+
+def access_survey(user, slug: str) -> Survey:
+    """A survey by its slug, for those who may see results (404 for anyone else)."""
+    try:
+        return surveys_visible_to(user).select_related("instrument").get(slug=slug)
+    except Survey.DoesNotExist:
+        raise Http404
+
+
+def waves_visible_to(user):
+    if may_view_survey_results(user):
+        return Wave.objects.all()
+    return Wave.objects.none()
+
+
+def access_wave(user, wave_id) -> Wave:
+    try:
+        return (
+            waves_visible_to(user).select_related("survey__instrument").get(pk=wave_id)
+        )
+    except (Wave.DoesNotExist, ValueError, TypeError):
+        raise Http404

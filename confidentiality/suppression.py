@@ -17,6 +17,10 @@ module before it reaches a page, an export or an API response:
 * **One label for every hidden cell.** Pages should show every hidden cell the
   same way, whatever the reason: a reader who could tell a complementary cell
   (at least k) from a small one would learn bounds on the small one.
+* **Lines, not cross-tables.** A row is protected against its own total. A
+  cross-table published with both row and column totals is not offered: the
+  two margins together give cells away even when every row and every column
+  is protected on its own.
 
 The thresholds are read when a function is called (never at import), from the
 settings ``SUPPRESSION_K`` and ``SUPPRESSION_K_COMMENTS`` when an organization
@@ -144,83 +148,19 @@ def suppress_counts[Key: Hashable](
     }
 
 
-def suppress_table[Row: Hashable, Col: Hashable](
-    table: Mapping[Row, Mapping[Col, int]], *, k: int | None = None
-) -> dict[Row, dict[Col, Cell]]:
-    """A cross-table published with row and column totals.
-
-    Applies the rule of :func:`suppress_counts` to every row and every column,
-    again and again until nothing changes (each pass can only hide more, so it
-    ends). Every row and column then has no hidden cell, or at least two that
-    together hold at least k, or all of them hidden. Missing cells count as 0.
-    """
-    k = _k(k)
-    rows = list(table)
-    cols = list(dict.fromkeys(col for row in rows for col in table[row]))
-    grid = [[table[row].get(col, 0) for col in cols] for row in rows]
-    if any(value < 0 for line in grid for value in line):
-        raise ValueError("Counts cannot be negative.")
-    small = {
-        (r, c)
-        for r, line in enumerate(grid)
-        for c, value in enumerate(line)
-        if value < k
-    }
-    hidden = set(small)
-    changed = True
-    while changed:
-        changed = False
-        for r, line in enumerate(grid):
-            in_row = {c for c in range(len(cols)) if (r, c) in hidden}
-            crossing = {c for (other, c) in hidden if other != r}
-            for c in _protect_line(line, in_row, k, prefer=crossing) - in_row:
-                hidden.add((r, c))
-                changed = True
-        for c in range(len(cols)):
-            column = [grid[r][c] for r in range(len(rows))]
-            in_column = {r for r in range(len(rows)) if (r, c) in hidden}
-            crossing = {r for (r, other) in hidden if other != c}
-            for r in _protect_line(column, in_column, k, prefer=crossing) - in_column:
-                hidden.add((r, c))
-                changed = True
-    return {
-        row: {
-            col: (
-                Cell.shown(grid[r][c])
-                if (r, c) not in hidden
-                else Cell.hidden(
-                    Reason.SMALL if (r, c) in small else Reason.COMPLEMENTARY
-                )
-            )
-            for c, col in enumerate(cols)
-        }
-        for r, row in enumerate(rows)
-    }
-
-
-def _protect_line(
-    values: list[int],
-    hidden: set[int],
-    k: int,
-    *,
-    prefer: set[int] | frozenset[int] = frozenset(),
-) -> set[int]:
+def _protect_line(values: list[int], hidden: set[int], k: int) -> set[int]:
     """Hide more cells of a line until its hidden cells cannot be derived from its total.
 
-    Candidates in ``prefer`` (in a cross-table: cells whose crossing line
-    already hides something) go first, so one extra cell protects two lines at
-    once; otherwise the smallest go first, the earliest of equals.
+    The smallest go first, the earliest of equals.
     """
     hidden = set(hidden)
     if not hidden:
         return hidden
     remainder = sum(values[index] for index in hidden)
     candidates = sorted(
-        (index not in prefer, value, index)
-        for index, value in enumerate(values)
-        if index not in hidden
+        (value, index) for index, value in enumerate(values) if index not in hidden
     )
-    for _, value, index in candidates:
+    for value, index in candidates:
         if len(hidden) >= 2 and remainder >= k:
             break
         hidden.add(index)

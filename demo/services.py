@@ -35,6 +35,7 @@ from demo.roster import (
     PlannedPerson,
     demo_roster_plan,
 )
+from demo.surveys import demo_surveys_ensure
 from demo.training import demo_training_ensure
 from organization.models import Department, Profession, Site, StaffMember
 
@@ -65,6 +66,7 @@ class DemoLoadResult:
     adverse_events_added: int = 0
     conversations_added: int = 0
     resources_added: int = 0
+    survey_waves_added: int = 0
 
     @property
     def changed(self) -> bool:
@@ -130,6 +132,7 @@ def demo_organization_load(*, today: datetime.date | None = None) -> DemoLoadRes
     )
     result.resources_added = demo_resources_ensure()
     result.conversations_added = demo_conversations_ensure(today=plan_day)
+    result.survey_waves_added = demo_surveys_ensure(today=plan_day)
     if result.changed:
         audit_event_record(
             actor=None,

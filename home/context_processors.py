@@ -28,6 +28,7 @@ def _items(request) -> list[NavigationItem]:
         ("Training", "training_overview", policy.may_manage_training(user)),
         ("Your training", "my_training", policy.is_peer_supporter(user)),
         ("Conversation guide", "guide", policy.is_peer_supporter(user)),
+        ("Surveys", "survey_list", policy.may_view_survey_results(user)),
         ("Scope", "scope", policy.may_view_scope(user)),
         ("People", "roster", policy.may_manage_roster(user)),
         (

@@ -34,6 +34,7 @@ RECURRING_TASKS = [
     RecurringTask(kind="selection.erase_nominators", every=datetime.timedelta(days=1)),
     RecurringTask(kind="training.refresh_standings", every=datetime.timedelta(days=1)),
     RecurringTask(kind="outreach.purge_closed_cases", every=datetime.timedelta(days=1)),
+    RecurringTask(kind="surveys.restamp_open_waves", every=datetime.timedelta(days=1)),
 ]
 
 

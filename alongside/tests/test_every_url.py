@@ -35,6 +35,9 @@ from outreach.models import OnCallWindow, OutreachOffer
 from resources.models import Resource
 from selection.models import NominationRound
 from selection.services import nomination_make
+from surveys.invitations import invitation_token, token_hash
+from surveys.models import Invitation, Survey, Wave, WaveStatus
+from surveys.services import builtin_instruments_install
 from training.models import Enrolment, TrainingModule, TrainingSession
 
 VIEWERS = (
@@ -60,6 +63,7 @@ DIRECTOR_ONLY = statuses(404, anon=302, director=200)
 SUPPORTERS_AND_PROGRAM_STAFF = statuses(
     404, anon=302, director=200, administrator=200, supporter=200
 )
+SURVEY_RESULTS = statuses(404, anon=302, director=200, administrator=200, leader=200)
 SIGNED_OUT_ONLY = statuses(302, anon=200)
 NOT_FOUND_FOR_ALL = statuses(404)
 # The cast's clinician holds no role, so has no second factor set up.
@@ -310,6 +314,35 @@ TABLE: dict[str, Entry] = {
     "guide_restore": Entry(
         statuses(404, anon=302, director=302), method="post", data={"confirm": "on"}
     ),
+    # Workforce surveys (surveys app). The response form opens with its link,
+    # for anyone holding it; running surveys is program staff's; results are
+    # also leadership's (suppressed aggregates).
+    "survey_respond": Entry(EVERYONE, kwargs="survey_link"),
+    "survey_thanks": Entry(EVERYONE),
+    "survey_list": Entry(SURVEY_RESULTS),
+    "survey_new": Entry(PROGRAM_STAFF),
+    "survey_instruments": Entry(PROGRAM_STAFF),
+    "wave_new": Entry(PROGRAM_STAFF, kwargs="survey"),
+    "wave_edit": Entry(PROGRAM_STAFF, kwargs="draft_wave"),
+    "wave_open": Entry(
+        statuses(404, anon=302, director=302, administrator=302),
+        kwargs="draft_wave",
+        method="post",
+    ),
+    "wave_close": Entry(
+        statuses(404, anon=302, director=302, administrator=302),
+        kwargs="open_wave",
+        method="post",
+    ),
+    "survey_results": Entry(SURVEY_RESULTS, kwargs="survey"),
+    "survey_results_csv": Entry(SURVEY_RESULTS, kwargs="survey"),
+    "survey_results_pdf": Entry(SURVEY_RESULTS, kwargs="survey"),
+    "survey_results_status": Entry(SURVEY_RESULTS, kwargs="survey"),
+    "wave_summarize_now": Entry(
+        statuses(404, anon=302, director=302, administrator=302),
+        kwargs="closed_wave",
+        method="post",
+    ),
     # Sign-in and account pages (django-allauth)
     "account_login": Entry(SIGNED_OUT_ONLY),
     "account_logout": Entry(statuses(200, anon=302)),
@@ -464,6 +497,15 @@ SUBJECTS = {
     "unknown_provider": lambda cast: {"provider_id": "nowhere"},
     "guide_stage": lambda cast: {"stage_id": Stage.objects.first().pk},
     "guide_question": lambda cast: {"question_id": Question.objects.first().pk},
+    "survey": lambda cast: {"slug": survey(cast).slug},
+    "draft_wave": lambda cast: {
+        "wave_id": survey_wave(cast, status=WaveStatus.DRAFT).pk
+    },
+    "open_wave": lambda cast: {"wave_id": survey_wave(cast, status=WaveStatus.OPEN).pk},
+    "closed_wave": lambda cast: {
+        "wave_id": survey_wave(cast, status=WaveStatus.CLOSED).pk
+    },
+    "survey_link": lambda cast: {"token": survey_link(cast)},
     "resource": lambda cast: {
         "resource_id": Resource.objects.create(
             name="Employee Assistance Program",
@@ -533,6 +575,38 @@ def nominate(cast):
         nomination_round=open_round(cast),
         nominee=make_staff_member(cast.org, first_name="Nell"),
     )
+
+
+def survey(cast) -> Survey:
+    [instrument] = builtin_instruments_install()
+    return Survey.objects.get_or_create(
+        slug="pulse", defaults={"title": "Staff pulse", "instrument": instrument}
+    )[0]
+
+
+def survey_wave(cast, *, status: str) -> Wave:
+    today = timezone.localdate()
+    return Wave.objects.get_or_create(
+        survey=survey(cast),
+        label=status,
+        defaults={
+            "opens_on": today,
+            "closes_on": today + datetime.timedelta(days=14),
+            "status": status,
+            "k": 5,
+            "k_comments": 10,
+        },
+    )[0]
+
+
+def survey_link(cast) -> str:
+    wave = survey_wave(cast, status=WaveStatus.OPEN)
+    person = cast.clinician.staff_member
+    token = invitation_token(wave.pk, person.pk)
+    Invitation.objects.get_or_create(
+        wave=wave, staff_member=person, defaults={"token_hash": token_hash(token)}
+    )
+    return token
 
 
 def url_patterns(patterns=None, prefix: str = ""):

@@ -15,7 +15,6 @@ from confidentiality.suppression import (
     current_k_comments,
     suppress_count,
     suppress_counts,
-    suppress_table,
     suppressed_mean,
     suppressed_rate,
 )
@@ -232,46 +231,6 @@ def test_no_hidden_cell_can_be_derived_from_the_total(counts):
     if hidden_keys and len(hidden_keys) < len(row):
         assert len(hidden_keys) >= 2
         assert derivable_from_total(row, cells) >= 5
-
-
-# --- A cross-table with row and column totals -------------------------------------------------
-
-
-def test_a_cross_table_protects_every_row_and_every_column():
-    table = {
-        "ED": {"Q1": 3, "Q2": 10, "Q3": 12},
-        "Surgery": {"Q1": 9, "Q2": 15, "Q3": 20},
-        "Pediatrics": {"Q1": 11, "Q2": 6, "Q3": 30},
-    }
-    cells = suppress_table(table, k=5)
-    lines = [list(line.items()) for line in cells.values()] + [
-        [(row, cells[row][col]) for row in cells] for col in ("Q1", "Q2", "Q3")
-    ]
-    for line in lines:
-        assert sum(cell.suppressed for _, cell in line) != 1
-
-
-def test_a_cross_table_hides_a_rectangle_rather_than_spreading():
-    table = {
-        "ED": {"Q1": 3, "Q2": 10, "Q3": 12},
-        "Surgery": {"Q1": 9, "Q2": 15, "Q3": 20},
-        "Pediatrics": {"Q1": 11, "Q2": 6, "Q3": 30},
-    }
-    cells = suppress_table(table, k=5)
-    assert {
-        (row, col)
-        for row, line in cells.items()
-        for col, cell in line.items()
-        if cell.suppressed
-    } == {("ED", "Q1"), ("ED", "Q2"), ("Surgery", "Q1"), ("Surgery", "Q2")}
-    assert cells["ED"]["Q1"].reason == Reason.SMALL
-    assert cells["Surgery"]["Q2"].reason == Reason.COMPLEMENTARY
-    assert cells["Pediatrics"]["Q2"] == Cell.shown(6)
-
-
-def test_a_cross_table_counts_a_missing_cell_as_zero():
-    cells = suppress_table({"a": {"x": 20}, "b": {"y": 20}}, k=5)
-    assert cells["a"]["y"].suppressed and cells["b"]["x"].suppressed
 
 
 # --- Means, rates, comments --------------------------------------------------------------------

@@ -476,3 +476,128 @@ def test_the_command_prints_the_accounts_and_the_password(db):
     assert "Loaded Riverside Health" in first.getvalue()
     assert "nothing changed" in second.getvalue()
     assert len(first.getvalue().splitlines()) <= 12
+
+
+# --- The staff survey ----------------------------------------------------------------
+
+
+def past_waves() -> list:
+    from surveys.models import Wave
+
+    return list(
+        Wave.objects.filter(survey__slug="pulse", imported=True)
+        .select_related("summary")
+        .order_by("opens_on")
+    )
+
+
+def high_stress(cell: list[int]) -> float:
+    answered, flagged = cell
+    return flagged / answered
+
+
+def test_the_pulse_has_three_past_waves_six_months_apart_ending_a_month_ago(loaded):
+    from surveys.models import WaveStatus
+
+    assert loaded.survey_waves_added == 4
+    waves = past_waves()
+    assert len(waves) == 3
+    assert {wave.status for wave in waves} == {WaveStatus.CLOSED}
+    assert 20 <= (timezone.localdate() - waves[-1].closes_on).days <= 45
+    gaps = [(waves[n + 1].opens_on - waves[n].opens_on).days for n in range(2)]
+    assert all(170 <= gap <= 195 for gap in gaps)
+    for wave in waves:
+        season, year = wave.label.split()
+        assert season in {"Winter", "Spring", "Summer", "Autumn"}
+        assert abs(int(year) - wave.opens_on.year) <= 1
+
+
+def test_each_past_wave_has_a_few_hundred_responses_and_a_believable_rate(loaded):
+    for wave in past_waves():
+        responses = wave.responses.count()
+        assert 250 <= responses <= 500
+        assert 0.55 <= responses / wave.invited <= 0.66
+        assert wave.summary.responses == responses
+
+
+def test_high_stress_eases_wave_by_wave_after_the_launch(loaded):
+    prevalence = [
+        high_stress(wave.summary.outcomes["high_stress"]["all"][""])
+        for wave in past_waves()
+    ]
+    assert prevalence[0] > prevalence[1] > prevalence[2]
+    assert 0.25 <= prevalence[2] < prevalence[0] <= 0.55
+
+
+def test_emergency_medicine_and_surgery_are_the_most_stressed_and_ease_most(loaded):
+    first, *_, last = past_waves()
+    for code in ("ED", "SURG"):
+        department = str(Department.objects.get(code=code).pk)
+        before = first.summary.outcomes["high_stress"]
+        after = last.summary.outcomes["high_stress"]
+        assert (
+            high_stress(before["department"][department])
+            > high_stress(before["all"][""]) + 0.15
+        )
+        eased = high_stress(before["department"][department]) - high_stress(
+            after["department"][department]
+        )
+        overall = high_stress(before["all"][""]) - high_stress(after["all"][""])
+        assert eased > overall
+
+
+def test_workload_documentation_and_fear_of_harm_drive_stress(loaded):
+    for wave in past_waves():
+        drivers = wave.summary.drivers["high_stress"]
+        assert drivers["adequate"]
+        ranked = sorted(drivers["weights"], key=lambda w: w["percent"], reverse=True)
+        assert {w["item"] for w in ranked[:3]} == {
+            "workload",
+            "documentation",
+            "fear_of_harm",
+        }
+
+
+def test_small_groups_leave_the_suppression_something_to_hide(loaded):
+    from collections import Counter
+
+    from confidentiality.suppression import suppress_count
+    from surveys.invitations import DIMENSIONS
+
+    hidden = 0
+    for wave in past_waves():
+        combinations = Counter(wave.responses.values_list(*DIMENSIONS))
+        assert min(combinations.values()) >= wave.k
+        departments = wave.summary.outcomes["high_stress"]["department"].values()
+        hidden += sum(
+            suppress_count(flagged, k=wave.k).suppressed for _, flagged in departments
+        )
+    assert hidden >= 3
+
+
+def test_every_past_wave_has_enough_comments_to_show_them(loaded):
+    waves = past_waves()
+    for wave in waves:
+        assert wave.k_comments <= wave.comments.count() <= 20
+    texts = [c.text for wave in waves for c in wave.comments.all()]
+    assert not any("555 014 2290" in text for text in texts)
+
+
+def test_the_past_waves_were_loaded_through_the_import(loaded):
+    events = AuditEvent.objects.filter(action=AuditAction.SURVEY_RESPONSES_IMPORTED)
+    assert events.count() == 3
+    assert {event.details["responses"] for event in events} == {
+        wave.responses.count() for wave in past_waves()
+    }
+
+
+def test_the_next_wave_is_prepared_for_the_director_to_open(loaded):
+    from surveys.models import Wave, WaveStatus
+    from surveys.services import wave_open
+
+    wave = Wave.objects.get(survey__slug="pulse", status=WaveStatus.DRAFT)
+    assert wave.opens_on > timezone.localdate()
+    assert wave.label not in {past.label for past in past_waves()}
+    wave_open(actor=User.objects.get(email="director@demo.test"), wave=wave)
+    wave.refresh_from_db()
+    assert wave.status == WaveStatus.OPEN

@@ -47,6 +47,7 @@ def test_the_director_signs_in_with_a_second_factor_and_finds_the_program(
             "Team",
             "Selection",
             "Training",
+            "Surveys",
             "Scope",
             "People",
             "Organization",

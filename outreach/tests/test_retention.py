@@ -447,3 +447,36 @@ def test_a_case_purged_in_part_rolls_back_whole(supported_case, monkeypatch):
         purge_at(START + 120 * DAY)
     assert OutreachOffer.objects.filter(pk=supported_case.pk).exists()
     assert not ClosedCaseCount.objects.exists()
+
+
+def test_audit_events_of_cases_deleted_before_redaction_are_redacted_on_upgrade(
+    cast, supported_case
+):
+    import importlib
+
+    from django.db.migrations.executor import MigrationExecutor
+
+    migration = importlib.import_module(
+        "outreach.migrations.0004_redact_audit_of_deleted_cases"
+    )
+    OutreachOffer.objects.filter(pk=supported_case.pk).update(reopened_from=None)
+    with (
+        connection.cursor() as cursor
+    ):  # deleted the old way, leaving its history behind
+        for table in (
+            "conversations_carecheck",
+            "conversations_encounter",
+            "conversations_facilitatedreferral",
+            "outreach_offerstep",
+        ):
+            cursor.execute(f"DELETE FROM {table}")
+        cursor.execute("DELETE FROM outreach_outreachoffer")
+    about = AuditEvent.objects.filter(object_type="outreach.outreachoffer")
+    assert about.exclude(subject=None).exists()
+    state = MigrationExecutor(connection).loader.project_state(
+        ("outreach", "0004_redact_audit_of_deleted_cases")
+    )
+    migration.redact(state.apps, None)
+    assert not about.exclude(subject=None).exists()
+    event_audit = AuditEvent.objects.get(action=AuditAction.EVENT_RECORDED)
+    assert event_audit.details  # about the event, not the case: untouched

@@ -29,6 +29,7 @@ def test_the_maintenance_tasks_recur_daily():
         ("selection.erase_nominators", datetime.timedelta(days=1)),
         ("training.refresh_standings", datetime.timedelta(days=1)),
         ("outreach.purge_closed_cases", datetime.timedelta(days=1)),
+        ("surveys.restamp_open_waves", datetime.timedelta(days=1)),
     }
 
 
