@@ -14,16 +14,17 @@ import math
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
+from statistics import NormalDist
+from typing import TYPE_CHECKING
 
 import numpy as np
-import statsmodels.api as sm
-from scipy import stats
-from statsmodels.discrete.discrete_model import BinaryResultsWrapper
-from statsmodels.tools.sm_exceptions import (
-    ConvergenceWarning,
-    PerfectSeparationError,
-    PerfectSeparationWarning,
-)
+
+if TYPE_CHECKING:
+    from statsmodels.discrete.discrete_model import BinaryResultsWrapper
+
+# scipy.stats and statsmodels take seconds to import; only the worker's driver
+# analysis and t intervals need them, so they are imported where used and the
+# web process (intervals, changes) never pays for them.
 
 MIN_RESPONSES = 100
 EVENTS_PER_DRIVER = 10
@@ -123,7 +124,7 @@ class DriverAnalysis:
 def _z(confidence: float) -> float:
     if not 0 < confidence < 1:
         raise ValueError("confidence must be between 0 and 1")
-    return float(stats.norm.ppf(0.5 + confidence / 2))
+    return NormalDist().inv_cdf(0.5 + confidence / 2)
 
 
 def _check_counts(successes: int, n: int) -> None:
@@ -163,6 +164,8 @@ def mean_estimate_from_moments(
     _z(confidence)
     mean = total / n
     variance = max(0.0, (total_of_squares - total * mean) / (n - 1))
+    from scipy import stats
+
     half = stats.t.ppf(0.5 + confidence / 2, n - 1) * math.sqrt(variance / n)
     return Estimate(mean, mean - half, mean + half, n)
 
@@ -203,7 +206,7 @@ def two_proportion_p_value(x1: int, n1: int, x2: int, n2: int) -> float:
     if se == 0:
         return 1.0
     z = (x2 / n2 - x1 / n1) / se
-    return float(2 * stats.norm.sf(abs(z)))
+    return 2 * (1 - NormalDist().cdf(abs(z)))
 
 
 def benjamini_hochberg(p_values: Sequence[float], alpha: float = 0.05) -> list[bool]:
@@ -305,7 +308,7 @@ def _unusable_drivers(x: np.ndarray, names: Sequence[str]) -> str:
             f"Everyone gave the same answer for {', '.join(constant)}, so {effect} "
             "cannot be estimated."
         )
-    design = sm.add_constant(x, has_constant="add")
+    design = _with_intercept(x)
     if np.linalg.matrix_rank(design) < design.shape[1]:
         return (
             "Some drivers are exact combinations of others, so their separate "
@@ -314,8 +317,18 @@ def _unusable_drivers(x: np.ndarray, names: Sequence[str]) -> str:
     return ""
 
 
+def _with_intercept(x: np.ndarray) -> np.ndarray:
+    return np.column_stack([np.ones(len(x)), x])
+
+
 def _fit_logit(x: np.ndarray, y: np.ndarray) -> BinaryResultsWrapper:
-    design = sm.add_constant(x, has_constant="add")
+    import statsmodels.api as sm
+    from statsmodels.tools.sm_exceptions import (
+        ConvergenceWarning,
+        PerfectSeparationWarning,
+    )
+
+    design = _with_intercept(x)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         warnings.simplefilter("error", PerfectSeparationWarning)
@@ -349,6 +362,11 @@ def driver_odds_ratios(
     problem = _unusable_drivers(x, names)
     if problem:
         return DriverModel(False, problem)
+    from statsmodels.tools.sm_exceptions import (
+        PerfectSeparationError,
+        PerfectSeparationWarning,
+    )
+
     try:
         result = _fit_logit(x, y)
     except (PerfectSeparationError, PerfectSeparationWarning, np.linalg.LinAlgError):
@@ -437,7 +455,7 @@ def relative_weights(
 
 def _poisson_weights(rng: np.random.Generator, reps: int, rows: int) -> np.ndarray:
     """Poisson(1) frequencies by inversion of uniforms (fast for a fixed mean)."""
-    cdf = stats.poisson.cdf(np.arange(30), 1.0)
+    cdf = np.cumsum([math.exp(-1) / math.factorial(j) for j in range(30)])
     counts = np.searchsorted(cdf, rng.random((reps, rows)), side="right")
     return counts.astype(float)
 

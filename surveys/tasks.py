@@ -1,6 +1,6 @@
 """Survey work the worker does: invitations, reminders, closing, summaries."""
 
-from surveys import invitations, services, summary
+from surveys import invitations, services
 from worker.registry import task_handler
 
 
@@ -21,7 +21,10 @@ def close(payload: dict) -> None:
 
 @task_handler("surveys.summarize")
 def summarize(payload: dict) -> None:
-    summary.wave_summarize(wave_id=payload["wave_id"])
+    # numpy and statsmodels take seconds to import: only the worker summarizing needs them.
+    from surveys.summary import wave_summarize
+
+    wave_summarize(wave_id=payload["wave_id"])
 
 
 @task_handler("surveys.restamp_open_waves")
