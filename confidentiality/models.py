@@ -169,6 +169,32 @@ class AuditAction(models.TextChoices):
         "survey.responses_imported",
         "Earlier survey responses imported",
     )
+    PUBLICITY_PLANNED = "publicity.planned", "Outreach activity planned or logged"
+    PUBLICITY_CHANGED = "publicity.changed", "Outreach activity changed"
+    PUBLICITY_HELD = "publicity.held", "Outreach activity marked held"
+    PUBLICITY_CANCELLED = "publicity.cancelled", "Outreach activity cancelled"
+    ONBOARDING_TOLD = "onboarding.told", "New starter told of the program"
+    ONBOARDING_TOLD_REMOVED = (
+        "onboarding.told_removed",
+        "Record of a new starter being told removed",
+    )
+    ONBOARDING_CONTACTS_PURGED = (
+        "onboarding.contacts_purged",
+        "Onboarding records deleted after the retention period",
+    )
+    BRIEF_FINDING_CHANGED = (
+        "brief_finding.changed",
+        "Published finding in the brief changed",
+    )
+    BRIEF_FINDING_RETIRED = (
+        "brief_finding.retired",
+        "Published finding retired from the brief",
+    )
+    BRIEF_FINDING_MOVED = "brief_finding.moved", "Published findings reordered"
+    BRIEF_ASSUMPTIONS_CHANGED = (
+        "brief_assumptions.changed",
+        "Cost model assumptions changed",
+    )
 
 
 class AuditEventQuerySet(AppendOnlyQuerySet):

@@ -11,12 +11,14 @@ tested. A denial is always a 404: whether something exists is itself
 confidential.
 """
 
+import datetime
+
 from django.db.models import Q
 from django.http import Http404
 
 from accounts.models import Role, RoleAssignment
 from api.models import ApiKey
-from confidentiality.models import AccessEvent, AuditAudience, AuditEvent
+from confidentiality.models import AccessEvent, AccessKind, AuditAudience, AuditEvent
 from confidentiality.services import access_event_record
 from conversations.models import (
     DebriefRequest,
@@ -27,6 +29,7 @@ from conversations.models import (
 from events.models import AdverseEvent
 from organization.models import RosterImport, StaffMember
 from outreach.models import OnCallWindow, OutreachOffer
+from publicity.models import OnboardingContact, OutreachActivity
 from scope.eligibility import eligible_staff_members
 from scope.models import DemandRecord, ScopeVersion
 from selection.models import Candidate, Nomination, NominationRound
@@ -849,3 +852,104 @@ def access_wave(user, wave_id) -> Wave:
         )
     except (Wave.DoesNotExist, ValueError, TypeError):
         raise Http404
+
+
+# --- Publicity (publicity app) ------------------------------------------------------------------
+#
+# Outreach activities are program work at public meetings: program staff plan
+# and log them, and opening one is not witnessed. The onboarding list names new
+# starters from the roster, so opening it writes one access event.
+
+
+def may_manage_publicity(user) -> bool:
+    """Program staff plan and log publicity, keep the onboarding list, and export both."""
+    return is_program_staff(user)
+
+
+def outreach_activities_visible_to(user):
+    if may_manage_publicity(user):
+        return OutreachActivity.objects.all()
+    return OutreachActivity.objects.none()
+
+
+def access_outreach_activity(user, activity_id) -> OutreachActivity:
+    try:
+        return outreach_activities_visible_to(user).get(pk=activity_id)
+    except (OutreachActivity.DoesNotExist, ValueError, TypeError):
+        raise Http404
+
+
+def onboarding_list_visible_to(user, *, today, window_days: int):
+    """People in the program's scope who started in the last ``window_days`` days."""
+    if not may_manage_publicity(user):
+        return StaffMember.objects.none()
+    return eligible_staff_members(today).filter(
+        start_date__gt=today - datetime.timedelta(days=window_days),
+        start_date__lte=today,
+    )
+
+
+def access_onboarding_list(user, *, today, window_days: int, purpose: str):
+    """The onboarding list, for program staff (404 for anyone else), witnessed once."""
+    require(may_manage_publicity(user))
+    people = onboarding_list_visible_to(user, today=today, window_days=window_days)
+    AccessEvent.objects.create(
+        actor=user,
+        kind=AccessKind.READ,
+        object_type=StaffMember._meta.label_lower,
+        object_id="",
+        purpose=f"{purpose} ({people.count()} people)",
+    )
+    return people
+
+
+def onboarding_contacts_visible_to(user):
+    if may_manage_publicity(user):
+        return OnboardingContact.objects.all()
+    return OnboardingContact.objects.none()
+
+
+def access_onboarding_contact(user, contact_id) -> OnboardingContact:
+    try:
+        return (
+            onboarding_contacts_visible_to(user)
+            .select_related("staff_member")
+            .get(pk=contact_id)
+        )
+    except (OnboardingContact.DoesNotExist, ValueError, TypeError):
+        raise Http404
+
+
+# --- The case to leadership (brief app) -------------------------------------------------------
+#
+# The brief holds aggregates only (every figure drawn from people passes
+# through suppression) and published findings, which name no one: there is no
+# ``brief_visible_to``. Reading it is a question of role; downloading its PDF
+# writes an access event (an export).
+
+
+def may_view_brief(user) -> bool:
+    """Program staff build the brief; leadership reads it."""
+    return is_program_staff(user) or has_role(user, Role.LEADERSHIP_VIEWER)
+
+
+def may_edit_brief(user) -> bool:
+    """The published findings and the cost model's assumptions are the director's."""
+    return has_role(user, Role.PROGRAM_DIRECTOR)
+
+
+# --- The program dashboard (reports app) ---------------------------------------------------------
+#
+# Aggregates only, never a case. Program staff see every figure (small ones
+# marked); leadership sees each through confidentiality.suppression, and for
+# complete months only (reports.dashboard).
+
+
+def may_view_program_dashboard(user) -> bool:
+    """The program dashboard and its exports: program staff and leadership."""
+    return is_program_staff(user) or has_role(user, Role.LEADERSHIP_VIEWER)
+
+
+def sees_full_detail(user) -> bool:
+    """Whether the dashboard shows figures under k (program staff) or suppresses them."""
+    return is_program_staff(user)

@@ -25,6 +25,7 @@ from confidentiality.services import audit_event_record
 from demo.conversations import demo_conversations_ensure
 from demo.outreach import demo_outreach_ensure
 from demo.program import demo_program_ensure, role_held_for
+from demo.publicity import demo_publicity_ensure
 from demo.resources import demo_resources_ensure
 from demo.roster import (
     DEMO_ACCOUNTS,
@@ -67,6 +68,7 @@ class DemoLoadResult:
     conversations_added: int = 0
     resources_added: int = 0
     survey_waves_added: int = 0
+    publicity_activities_added: int = 0
 
     @property
     def changed(self) -> bool:
@@ -133,6 +135,10 @@ def demo_organization_load(*, today: datetime.date | None = None) -> DemoLoadRes
     result.resources_added = demo_resources_ensure()
     result.conversations_added = demo_conversations_ensure(today=plan_day)
     result.survey_waves_added = demo_surveys_ensure(today=plan_day)
+    result.publicity_activities_added = demo_publicity_ensure(
+        today=plan_day,
+        director=User.objects.get(staff_member=named["director"].staff_member),
+    )
     if result.changed:
         audit_event_record(
             actor=None,

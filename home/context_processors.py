@@ -28,7 +28,10 @@ def _items(request) -> list[NavigationItem]:
         ("Training", "training_overview", policy.may_manage_training(user)),
         ("Your training", "my_training", policy.is_peer_supporter(user)),
         ("Conversation guide", "guide", policy.is_peer_supporter(user)),
+        ("Results", "program_dashboard", policy.may_view_program_dashboard(user)),
         ("Surveys", "survey_list", policy.may_view_survey_results(user)),
+        ("Brief", "brief", policy.may_view_brief(user)),
+        ("Publicity", "publicity", policy.may_manage_publicity(user)),
         ("Scope", "scope", policy.may_view_scope(user)),
         ("People", "roster", policy.may_manage_roster(user)),
         (

@@ -29,6 +29,8 @@ class ProgramSettingsForm(forms.ModelForm):
             "referral_follow_up_days",
             "encounter_notes_enabled",
             "case_retention_days",
+            "channel_reminder_days",
+            "onboarding_window_days",
             "crisis_protocol",
         ]
         widgets = {

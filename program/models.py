@@ -193,6 +193,22 @@ class ProgramSettings(models.Model):
             "counts remain for the program's reports."
         ),
     )
+    channel_reminder_days = models.PositiveSmallIntegerField(
+        default=90,
+        validators=[MinValueValidator(14), MaxValueValidator(730)],
+        help_text=(
+            "Remind the director and administrator when a publicity channel "
+            "(grand rounds, the newsletter…) has not been used for this many days."
+        ),
+    )
+    onboarding_window_days = models.PositiveSmallIntegerField(
+        default=60,
+        validators=[MinValueValidator(7), MaxValueValidator(365)],
+        help_text=(
+            "The onboarding list shows people in the program's scope who started "
+            "within this many days."
+        ),
+    )
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -1,3 +1,12 @@
-from django.urls import path  # noqa: F401 - patterns arrive with the views
+from django.urls import path
 
-urlpatterns = []
+from reports import views
+
+urlpatterns = [
+    path("", views.program_dashboard_view, name="program_dashboard"),
+    path(
+        "export/<str:table>.<str:format>",
+        views.program_dashboard_export,
+        name="program_dashboard_export",
+    ),
+]

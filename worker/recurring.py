@@ -35,6 +35,11 @@ RECURRING_TASKS = [
     RecurringTask(kind="training.refresh_standings", every=datetime.timedelta(days=1)),
     RecurringTask(kind="outreach.purge_closed_cases", every=datetime.timedelta(days=1)),
     RecurringTask(kind="surveys.restamp_open_waves", every=datetime.timedelta(days=1)),
+    RecurringTask(kind="publicity.tally_requests", every=datetime.timedelta(days=1)),
+    RecurringTask(kind="publicity.channel_reminders", every=datetime.timedelta(days=1)),
+    RecurringTask(
+        kind="publicity.purge_onboarding_contacts", every=datetime.timedelta(days=1)
+    ),
 ]
 
 

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from alongside.testing.cast import make_staff_member
 from api.models import ApiKey
+from brief.models import EvidenceFinding
 from conversations.models import (
     DebriefRequest,
     Encounter,
@@ -32,6 +33,7 @@ from events.models import AdverseEvent, TriggerType
 from guide.models import Question, Stage
 from organization.models import RosterImport
 from outreach.models import OnCallWindow, OutreachOffer
+from publicity.models import OnboardingContact, OutreachActivity
 from resources.models import Resource
 from selection.models import NominationRound
 from selection.services import nomination_make
@@ -63,7 +65,8 @@ DIRECTOR_ONLY = statuses(404, anon=302, director=200)
 SUPPORTERS_AND_PROGRAM_STAFF = statuses(
     404, anon=302, director=200, administrator=200, supporter=200
 )
-SURVEY_RESULTS = statuses(404, anon=302, director=200, administrator=200, leader=200)
+# Program staff and leadership: aggregates (suppressed for leadership).
+RESULTS = statuses(404, anon=302, director=200, administrator=200, leader=200)
 SIGNED_OUT_ONLY = statuses(302, anon=200)
 NOT_FOUND_FOR_ALL = statuses(404)
 # The cast's clinician holds no role, so has no second factor set up.
@@ -319,7 +322,7 @@ TABLE: dict[str, Entry] = {
     # also leadership's (suppressed aggregates).
     "survey_respond": Entry(EVERYONE, kwargs="survey_link"),
     "survey_thanks": Entry(EVERYONE),
-    "survey_list": Entry(SURVEY_RESULTS),
+    "survey_list": Entry(RESULTS),
     "survey_new": Entry(PROGRAM_STAFF),
     "survey_instruments": Entry(PROGRAM_STAFF),
     "wave_new": Entry(PROGRAM_STAFF, kwargs="survey"),
@@ -334,14 +337,60 @@ TABLE: dict[str, Entry] = {
         kwargs="open_wave",
         method="post",
     ),
-    "survey_results": Entry(SURVEY_RESULTS, kwargs="survey"),
-    "survey_results_csv": Entry(SURVEY_RESULTS, kwargs="survey"),
-    "survey_results_pdf": Entry(SURVEY_RESULTS, kwargs="survey"),
-    "survey_results_status": Entry(SURVEY_RESULTS, kwargs="survey"),
+    "survey_results": Entry(RESULTS, kwargs="survey"),
+    "survey_results_csv": Entry(RESULTS, kwargs="survey"),
+    "survey_results_pdf": Entry(RESULTS, kwargs="survey"),
+    "survey_results_status": Entry(RESULTS, kwargs="survey"),
     "wave_summarize_now": Entry(
         statuses(404, anon=302, director=302, administrator=302),
         kwargs="closed_wave",
         method="post",
+    ),
+    # Publicity (publicity app): program staff's.
+    "publicity": Entry(PROGRAM_STAFF),
+    "publicity_activity_new": Entry(PROGRAM_STAFF),
+    "publicity_activity_edit": Entry(PROGRAM_STAFF, kwargs="planned_activity"),
+    "publicity_activity_done": Entry(PROGRAM_STAFF, kwargs="planned_activity"),
+    "publicity_activity_cancel": Entry(
+        statuses(404, anon=302, director=302, administrator=302),
+        kwargs="planned_activity",
+        method="post",
+    ),
+    "publicity_activities_csv": Entry(PROGRAM_STAFF),
+    "publicity_activities_xlsx": Entry(PROGRAM_STAFF),
+    "publicity_channels_csv": Entry(PROGRAM_STAFF),
+    "publicity_channels_xlsx": Entry(PROGRAM_STAFF),
+    "publicity_onboarding": Entry(PROGRAM_STAFF),
+    "publicity_onboarding_record": Entry(
+        statuses(404, anon=302, director=302, administrator=302), method="post"
+    ),
+    "publicity_onboarding_remove": Entry(
+        statuses(404, anon=302, director=302, administrator=302),
+        kwargs="onboarding_contact",
+        method="post",
+    ),
+    # The program dashboard (reports app): program staff in full, leadership suppressed.
+    "program_dashboard": Entry(RESULTS),
+    "program_dashboard_export": Entry(RESULTS, kwargs="dashboard_export"),
+    # The case to leadership (brief app): read by program staff and leadership,
+    # edited by the director.
+    "brief": Entry(RESULTS),
+    "brief_pdf": Entry(RESULTS),
+    "brief_evidence": Entry(DIRECTOR_ONLY),
+    "brief_evidence_new": Entry(DIRECTOR_ONLY),
+    "brief_evidence_edit": Entry(DIRECTOR_ONLY, kwargs="brief_finding"),
+    "brief_evidence_move": Entry(
+        statuses(404, anon=302, director=302),
+        kwargs="brief_finding",
+        method="post",
+        data={"direction": "up"},
+    ),
+    "brief_evidence_retire": Entry(
+        statuses(404, anon=302, director=302), kwargs="brief_finding", method="post"
+    ),
+    "brief_assumptions": Entry(DIRECTOR_ONLY),
+    "brief_assumptions_from_survey": Entry(
+        statuses(404, anon=302, director=302), method="post"
     ),
     # Sign-in and account pages (django-allauth)
     "account_login": Entry(SIGNED_OUT_ONLY),
@@ -498,6 +547,23 @@ SUBJECTS = {
     "guide_stage": lambda cast: {"stage_id": Stage.objects.first().pk},
     "guide_question": lambda cast: {"question_id": Question.objects.first().pk},
     "survey": lambda cast: {"slug": survey(cast).slug},
+    "planned_activity": lambda cast: {
+        "activity_id": OutreachActivity.objects.create(
+            channel="grand_rounds",
+            title="Grand rounds",
+            held_on=timezone.localdate(),
+            status="planned",
+        ).pk
+    },
+    "onboarding_contact": lambda cast: {
+        "contact_id": OnboardingContact.objects.create(
+            staff_member=make_staff_member(cast.org, start_date=timezone.localdate()),
+            how="email",
+            told_on=timezone.localdate(),
+        ).pk
+    },
+    "dashboard_export": lambda cast: {"table": "first_contact", "format": "xlsx"},
+    "brief_finding": lambda cast: {"finding_id": EvidenceFinding.objects.first().pk},
     "draft_wave": lambda cast: {
         "wave_id": survey_wave(cast, status=WaveStatus.DRAFT).pk
     },

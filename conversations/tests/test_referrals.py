@@ -43,8 +43,13 @@ def follow_up_due():
 
 
 def sent_follow_up():
-    """The follow-up as sent (the outbox clears a message's body once it is sent)."""
-    [message] = [m for m in mail.outbox if m.to != []]
+    """The follow-up as sent (the outbox clears a message's body once it is sent).
+
+    Other daily work may mail the director meanwhile (a publicity channel due);
+    only the follow-up's two subjects count here.
+    """
+    follow_ups = {"Touching base", "Did they get there?"}
+    [message] = [m for m in mail.outbox if m.to != [] and m.subject in follow_ups]
     return message
 
 

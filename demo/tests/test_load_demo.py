@@ -601,3 +601,12 @@ def test_the_next_wave_is_prepared_for_the_director_to_open(loaded):
     wave_open(actor=User.objects.get(email="director@demo.test"), wave=wave)
     wave.refresh_from_db()
     assert wave.status == WaveStatus.OPEN
+
+
+def test_the_demo_has_a_year_of_publicity_with_grand_rounds_held(loaded):
+    from publicity.models import OutreachActivity
+
+    assert loaded.publicity_activities_added == OutreachActivity.objects.count() > 0
+    assert OutreachActivity.objects.filter(
+        channel="grand_rounds", status="done"
+    ).exists()

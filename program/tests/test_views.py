@@ -40,6 +40,8 @@ def test_the_director_changes_the_settings(cast, client_for):
         "referral_follow_up_days",
         "encounter_notes_enabled",
         "case_retention_days",
+        "channel_reminder_days",
+        "onboarding_window_days",
         "crisis_protocol",
     }
     response = client.post(

@@ -87,6 +87,7 @@ def test_the_director_creates_a_survey_and_plans_a_wave(cast, client_for, pulse)
     assert (wave.label, wave.status, wave.reminder_days) == ("Winter", "draft", "5")
     listing = client.get(reverse("survey_list")).content.decode()
     assert "Winter" in listing and "Being prepared" in listing
+    assert reverse("survey_results", args=["pulse"]) in listing
 
 
 def test_a_bad_wave_is_explained_beside_the_field(cast, client_for, survey):

@@ -30,6 +30,9 @@ def test_the_maintenance_tasks_recur_daily():
         ("training.refresh_standings", datetime.timedelta(days=1)),
         ("outreach.purge_closed_cases", datetime.timedelta(days=1)),
         ("surveys.restamp_open_waves", datetime.timedelta(days=1)),
+        ("publicity.tally_requests", datetime.timedelta(days=1)),
+        ("publicity.channel_reminders", datetime.timedelta(days=1)),
+        ("publicity.purge_onboarding_contacts", datetime.timedelta(days=1)),
     }
 
 
