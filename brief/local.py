@@ -9,7 +9,7 @@ says "somebody"), with complementary suppression against the total.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 from decimal import Decimal
 
 from django.db.models import Count, Q
@@ -23,8 +23,9 @@ from confidentiality.suppression import (
 )
 from events.models import TriggerType
 from reports import metrics
+from reports.publish import unsafe_in_some_quarter
 
-from .period import Period
+from .period import Period, quarters_of
 
 
 @dataclass(frozen=True)
@@ -110,3 +111,59 @@ def _per(conversations: int, events: int, *, k: int) -> Cell:
     if events < k or conversations < k:
         return Cell.hidden()
     return suppressed_mean(events, Decimal(conversations) / events, k=k)
+
+
+# --- Periods of several quarters (leadership's) --------------------------------------------------
+
+
+def _hidden(value) -> bool:
+    return value is None or (isinstance(value, Cell) and value.suppressed)
+
+
+def events_picture_in_quarters(period: Period, *, k: int) -> EventsPicture:
+    """Events by kind over whole quarters, each figure shown only if every quarter shows it.
+
+    See ``reports.publish.unsafe_in_some_quarter``: a count for several
+    quarters is shown only when it is at least k (and not hidden) in each.
+    """
+    picture = events_picture(period, k=k)
+    quarters = quarters_of(period)
+    if len(quarters) < 2:
+        return picture
+
+    def cells(p: EventsPicture) -> dict:
+        return {**{row.trigger: row.count for row in p.rows}, None: p.total}
+
+    unsafe = unsafe_in_some_quarter(
+        cells(picture),
+        [cells(events_picture(quarter, k=k)) for quarter in quarters],
+        hidden=_hidden,
+    )
+    return EventsPicture(
+        rows=tuple(
+            EventRow(row.trigger, Cell.hidden() if row.trigger in unsafe else row.count)
+            for row in picture.rows
+        ),
+        total=Cell.hidden() if None in unsafe else picture.total,
+    )
+
+
+def program_picture_in_quarters(period: Period, *, k: int) -> ProgramPicture:
+    """The program's figures over whole quarters, each shown only if every quarter shows it."""
+    picture = program_picture(period, k=k)
+    quarters = quarters_of(period)
+    if len(quarters) < 2:
+        return picture
+
+    def cells(p: ProgramPicture) -> dict:
+        return {field.name: getattr(p, field.name) for field in fields(p)}
+
+    unsafe = unsafe_in_some_quarter(
+        cells(picture),
+        [cells(program_picture(quarter, k=k)) for quarter in quarters],
+        hidden=_hidden,
+    )
+    return replace(
+        picture,
+        **{name: None if name.endswith("_band") else Cell.hidden() for name in unsafe},
+    )

@@ -17,9 +17,16 @@ from django.http import Http404
 from confidentiality.suppression import current_k
 
 from .cost_model import CostModel, Inputs, cost_model
-from .local import EventsPicture, ProgramPicture, events_picture, program_picture
+from .local import (
+    EventsPicture,
+    ProgramPicture,
+    events_picture,
+    events_picture_in_quarters,
+    program_picture,
+    program_picture_in_quarters,
+)
 from .models import CostModelAssumptions, EvidenceFinding
-from .period import Period
+from .period import Period, quarters_label
 from .survey_trend import SurveyPicture, survey_picture
 
 
@@ -35,6 +42,11 @@ class Brief:
     findings: tuple[EvidenceFinding, ...]
     assumptions: CostModelAssumptions
     cost: CostModel
+    in_quarters: bool = False  # leadership's: whole complete quarters, each safe
+
+    @property
+    def quarters_label(self) -> str:
+        return quarters_label(self.period) if self.in_quarters else ""
 
     @property
     def findings_to_check(self) -> int:
@@ -49,8 +61,19 @@ class Brief:
         return self.survey.latest_prevalence("Burnout") if self.survey else None
 
 
-def brief_build(*, period: Period, made_at: datetime.datetime) -> Brief:
-    """The brief for offers made and events that occurred in ``period``, as of ``made_at``."""
+def brief_build(
+    *,
+    period: Period,
+    made_at: datetime.datetime,
+    in_quarters: bool = False,
+    survey_end: datetime.date | None = None,
+) -> Brief:
+    """The brief for offers made and events that occurred in ``period``, as of ``made_at``.
+
+    ``in_quarters`` (leadership's brief, and every PDF): ``period`` is whole
+    complete quarters (``period.whole_quarters``), and a figure over several
+    quarters is shown only when each quarter would show it.
+    """
     k = current_k()
     assumptions = assumptions_current()
     return Brief(
@@ -58,12 +81,17 @@ def brief_build(*, period: Period, made_at: datetime.datetime) -> Brief:
         period=period,
         made_at=made_at,
         k=k,
-        survey=survey_picture(end=period.end),
-        events=events_picture(period, k=k),
-        program=program_picture(period, k=k),
+        survey=survey_picture(end=survey_end or period.end),
+        events=(events_picture_in_quarters if in_quarters else events_picture)(
+            period, k=k
+        ),
+        program=(program_picture_in_quarters if in_quarters else program_picture)(
+            period, k=k
+        ),
         findings=tuple(findings_in_brief()),
         assumptions=assumptions,
         cost=cost_model(Inputs.from_assumptions(assumptions)),
+        in_quarters=in_quarters,
     )
 
 

@@ -21,14 +21,26 @@ from .cost_model import Inputs, cost_model
 from .forms import AssumptionsForm, EvidenceFindingForm, period_form
 from .models import EvidenceFinding
 from .pdf import brief_pdf as render_brief_pdf
+from .period import whole_quarters
 
 # --- Reading the brief ---------------------------------------------------------------------------
 
 
-def _brief(request):
+def _brief(request, *, for_leadership: bool = False):
+    """The brief; for leadership (and as the PDF, leadership's document, for anyone) its
+    period is snapped to whole complete quarters (docs/brief.md)."""
     policy.require(policy.may_view_brief(request.user))
     form = period_form(request.GET)
-    brief = selectors.brief_build(period=form.period(), made_at=timezone.now())
+    period = asked = form.period()
+    in_quarters = for_leadership or not policy.sees_full_detail(request.user)
+    if in_quarters:
+        period = whole_quarters(period, today=timezone.localdate())
+    brief = selectors.brief_build(
+        period=period,
+        made_at=timezone.now(),
+        in_quarters=in_quarters,
+        survey_end=asked.end,
+    )
     return brief, form
 
 
@@ -50,7 +62,7 @@ def brief(request):
 @login_required
 @require_safe
 def brief_pdf(request):
-    built, _ = _brief(request)
+    built, _ = _brief(request, for_leadership=True)
     pdf = render_brief_pdf(built)
     services.brief_download_record(actor=request.user, period=built.period)
     response = HttpResponse(pdf, content_type="application/pdf")

@@ -22,6 +22,7 @@ from accounts.models import Role, RoleAssignment, User
 from accounts.services import role_acknowledge, role_grant
 from confidentiality.models import AuditAction, AuditAudience
 from confidentiality.services import audit_event_record
+from demo.case_history import demo_case_history_ensure
 from demo.conversations import demo_conversations_ensure
 from demo.outreach import demo_outreach_ensure
 from demo.program import demo_program_ensure, role_held_for
@@ -69,6 +70,7 @@ class DemoLoadResult:
     resources_added: int = 0
     survey_waves_added: int = 0
     publicity_activities_added: int = 0
+    case_history_rows_added: int = 0
 
     @property
     def changed(self) -> bool:
@@ -134,6 +136,7 @@ def demo_organization_load(*, today: datetime.date | None = None) -> DemoLoadRes
     )
     result.resources_added = demo_resources_ensure()
     result.conversations_added = demo_conversations_ensure(today=plan_day)
+    result.case_history_rows_added = demo_case_history_ensure(today=plan_day)
     result.survey_waves_added = demo_surveys_ensure(today=plan_day)
     result.publicity_activities_added = demo_publicity_ensure(
         today=plan_day,

@@ -159,3 +159,50 @@ class EventInvolvement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.staff_member} in {self.event}"
+
+
+class EventOutreachTally(models.Model):
+    """What retention keeps of an event's purged offers: how many, and whether one was in time.
+
+    When retention deletes offers made after an event (``outreach.retention``),
+    it adds them here, one row per event and month the offers were made in, so
+    "events with an offer, someone contacted within the clock" does not drop
+    once the cases behind it are gone. The row names no person, supporter or
+    offer: only how many of the event's offers of that month were purged and
+    whether any of them had been contacted within its first-contact clock.
+
+    A separate table rather than fields on AdverseEvent, for two reasons. The
+    figure counts offers by the month they were made (an event's offers can
+    come months apart: a re-opening after notice of litigation, a group
+    debrief), so a single total per event could not say which period its
+    offers belong to; ClosedCaseCount keeps months the same way. And risk &
+    quality staff see events but never what follows them: keeping outreach's
+    facts off the event's own row keeps them out of every event screen, form
+    and API that reads that row. Only reports.metrics reads this.
+    """
+
+    event = models.ForeignKey(
+        AdverseEvent, on_delete=models.CASCADE, related_name="outreach_tallies"
+    )
+    month = models.DateField(
+        help_text="The first day of the month the offers were made."
+    )
+    offers = models.PositiveIntegerField(
+        default=0, help_text="How many of the event's offers of the month were purged."
+    )
+    contacted_in_target = models.BooleanField(
+        default=False,
+        help_text="Whether any of them had been contacted within its first-contact clock.",
+    )
+
+    class Meta:
+        ordering = ["event", "month"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "month"], name="outreach_tally_once_per_event_month"
+            ),
+        ]
+        indexes = [models.Index(fields=["month"])]
+
+    def __str__(self) -> str:
+        return f"{self.offers} purged offer(s) after {self.event} in {self.month:%B %Y}"

@@ -9,14 +9,33 @@ deletes it. The audit events about it forget whom they were about and their
 details; the purge records that it ran and how many cases it deleted, never
 which. A case whose facilitated referral is still waiting for its follow-up
 waits with it.
+
+An offer made after an event also adds itself to the event's
+EventOutreachTally (per month the offer was made: how many were purged, and
+whether one had been contacted within its clock), so the dashboard's "events
+with an offer, someone contacted within the clock" outlives the cases. The
+tally names no person, supporter or offer.
 """
 
 import datetime
 from collections import Counter
 
 from django.db import transaction
-from django.db.models import Count, DateField, Exists, F, OuterRef, Q, QuerySet
-from django.db.models.functions import TruncMonth
+from django.db.models import (
+    Count,
+    DateField,
+    DateTimeField,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+)
+from django.db.models.functions import Cast, TruncMonth
 from django.utils import timezone
 
 from confidentiality.models import AuditAction, AuditAudience
@@ -27,6 +46,7 @@ from conversations.models import (
     FacilitatedReferral,
     ReferralOutcome,
 )
+from events.models import EventOutreachTally
 from outreach.models import (
     ClosedCaseCount,
     CloseReason,
@@ -92,6 +112,7 @@ def closed_cases_purge(*, now: datetime.datetime, limit: int = PURGE_BATCH) -> i
         .values_list("pk", flat=True)[:limit]
     )
     _counts_add(_case_figures(offer_ids))
+    _event_tallies_add(offer_ids)
     requests = cases_delete(offer_ids=offer_ids)
     requests += _requests_delete(_requests_without_a_case(now=now))
     audit_event_record(
@@ -272,3 +293,56 @@ def _counts_add(cases: list[dict]) -> None:
             setattr(row, measure, getattr(row, measure) + value)
     ClosedCaseCount.objects.bulk_create(created)
     ClosedCaseCount.objects.bulk_update(changed, MEASURES)
+
+
+def _contacted_in_target() -> Q:
+    """Contacted within the offer's own clock (as reports.counts.target_due, in SQL)."""
+    clock = ExpressionWrapper(
+        Cast("first_contact_hours", IntegerField())
+        * Value(datetime.timedelta(hours=1)),
+        output_field=DurationField(),
+    )
+    return Q(
+        contacted_at__lte=ExpressionWrapper(
+            F("created_at") + clock, output_field=DateTimeField()
+        )
+    )
+
+
+def _event_tallies_add(offer_ids: list[int]) -> None:
+    """Add the batch's offers made after an event to its tally, per month made.
+
+    Every offer that names an event counts (after the event, a group debrief,
+    a re-opening), as reports.metrics.triggered_events_offered_in_target
+    counts live ones. One grouped query, one for the rows already there, then
+    a bulk create and a bulk update.
+    """
+    groups = list(
+        OutreachOffer.objects.filter(pk__in=offer_ids, event__isnull=False)
+        .annotate(month=TruncMonth("created_at", output_field=DateField()))
+        .values("event_id", "month")
+        .annotate(n=Count("pk"), in_target=Count("pk", filter=_contacted_in_target()))
+        .order_by()
+    )
+    if not groups:
+        return
+    existing = {
+        (row.event_id, row.month): row
+        for row in EventOutreachTally.objects.select_for_update().filter(
+            event_id__in={group["event_id"] for group in groups},
+            month__in={group["month"] for group in groups},
+        )
+    }
+    created, changed = [], []
+    for group in groups:
+        key = (group["event_id"], group["month"])
+        row = existing.get(key)
+        if row is None:
+            row = EventOutreachTally(event_id=key[0], month=key[1])
+            created.append(row)
+        else:
+            changed.append(row)
+        row.offers += group["n"]
+        row.contacted_in_target = row.contacted_in_target or group["in_target"] > 0
+    EventOutreachTally.objects.bulk_create(created)
+    EventOutreachTally.objects.bulk_update(changed, ["offers", "contacted_in_target"])

@@ -10,7 +10,7 @@ table does. See docs/reports.md.
 """
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
 from django.http import QueryDict
@@ -23,14 +23,23 @@ from reports.counts import Counts, offer_counts, total
 from reports.periods import (
     CUSTOM,
     DEFAULT_PRESET,
+    LAST_QUARTER,
+    QUARTER_PRESETS,
     Period,
     parse_month,
     period_for,
     presets_available,
+    quarter_choices,
+    quarter_period_for,
 )
 from reports.publish import Publisher
 from reports.sections import Section, whole_program_sections
-from reports.tables import SEGMENT_COLUMNS, Table, segment_table
+from reports.tables import (
+    SEGMENT_COLUMNS,
+    Table,
+    hide_unsafe_in_quarters,
+    segment_table,
+)
 
 DIMENSIONS = {"profession": "Profession", "department": "Department", "site": "Site"}
 
@@ -76,6 +85,7 @@ class Dashboard:
     k: int
     presets: dict[str, str]
     latest_month: datetime.date
+    quarter_choices: tuple
     groups: dict[str, list[SegmentOption]]
     segment: SegmentOption | None
     segment_dropped: bool
@@ -97,28 +107,34 @@ class Dashboard:
 def program_dashboard(
     user, choices: Choices, *, today: datetime.date | None = None
 ) -> Dashboard:
-    """The page for ``user`` (who may view it: the view has checked)."""
+    """The page for ``user`` (who may view it: the view has checked).
+
+    Leadership's period is whole complete quarters; over several quarters,
+    every figure is worked out for each quarter too, and shown only when
+    every quarter shows it (``hide_unsafe_in_quarters``): a fixed number of
+    page computations (at most 1 + 8), whatever the data.
+    """
     today = today or timezone.localdate()
     full = policy.sees_full_detail(user)
     k = current_k()
     pub = Publisher(full=full, k=k)
-    period = period_for(
-        choices.preset,
-        today=today,
-        complete_months_only=not full,
-        first=choices.first,
-        last=choices.last,
-    )
-    start, end = period.start, period.end
-    by_person = offer_counts(start=start, end=end, by=tuple(DIMENSIONS))
-    whole = total(by_person.values())
-    by_segment = {
-        table.key: table
-        for table in (
-            _segment_table(pub, by_person, whole, dimension, position)
-            for position, dimension in enumerate(DIMENSIONS)
+    if full:
+        period = period_for(
+            choices.preset,
+            today=today,
+            complete_months_only=False,
+            first=choices.first,
+            last=choices.last,
         )
-    }
+    else:
+        period = quarter_period_for(
+            choices.preset, today=today, first=choices.first, last=choices.last
+        )
+    quarters = period.quarters if not full and len(period.months) > 3 else []
+    by_person = offer_counts(start=period.start, end=period.end, by=tuple(DIMENSIONS))
+    by_person_in = [
+        offer_counts(start=q.start, end=q.end, by=tuple(DIMENSIONS)) for q in quarters
+    ]
     groups = {
         dimension: [
             SegmentOption(dimension, segment_id, name)
@@ -126,6 +142,10 @@ def program_dashboard(
                 by_person, dimension, position
             )
             if offers >= (1 if full else k)
+            and all(
+                _roll_up(counts, position).get(segment_id, Counts()).offers >= k
+                for counts in by_person_in
+            )
         ]
         for position, dimension in enumerate(DIMENSIONS)
     }
@@ -137,24 +157,60 @@ def program_dashboard(
         ),
         None,
     )
-    if segment is not None:
-        sections = (_segment_section(by_segment[f"by_{segment.dimension}"], segment),)
-    else:
-        sections = whole_program_sections(pub, period, whole, by_segment, today)
+    sections = _sections(pub, period, by_person, segment, today)
+    if quarters:
+        in_quarters = [
+            _sections(pub, quarter, counts, segment, today)
+            for quarter, counts in zip(quarters, by_person_in, strict=True)
+        ]
+        tables = hide_unsafe_in_quarters(
+            [table for section in sections for table in section.tables],
+            [
+                [table for section in quarter for table in section.tables]
+                for quarter in in_quarters
+            ],
+        )
+        guarded = iter(tables)
+        sections = tuple(
+            replace(section, tables=tuple(next(guarded) for _ in section.tables))
+            for section in sections
+        )
     return Dashboard(
         period=period,
         full=full,
         k=k,
-        presets=presets_available(today=today, complete_months_only=not full),
-        latest_month=period_for(
-            DEFAULT_PRESET, today=today, complete_months_only=not full
+        presets=(
+            presets_available(today=today, complete_months_only=False)
+            if full
+            else dict(QUARTER_PRESETS)
+        ),
+        latest_month=(
+            period_for(DEFAULT_PRESET, today=today, complete_months_only=False)
+            if full
+            else quarter_period_for(LAST_QUARTER, today=today)
         ).last_month,
+        quarter_choices=() if full else tuple(quarter_choices(today=today)),
         groups=groups,
         segment=segment,
         segment_dropped=choices.segment_id is not None and segment is None,
         sections=sections,
         tables={table.key: table for section in sections for table in section.tables},
     )
+
+
+def _sections(pub, period: Period, by_person, segment, today) -> tuple[Section, ...]:
+    """The page's sections for one period: one group's, or the whole program's."""
+    whole = total(by_person.values())
+    by_segment = {
+        table.key: table
+        for table in (
+            _segment_table(pub, by_person, whole, dimension, position)
+            for position, dimension in enumerate(DIMENSIONS)
+        )
+    }
+    if segment is not None:
+        return (_segment_section(by_segment[f"by_{segment.dimension}"], segment),)
+    return whole_program_sections(pub, period, whole, by_segment, today)
 
 
 def _roll_up(by_person: dict, position: int) -> dict[int, Counts]:
@@ -188,7 +244,9 @@ def _segment_table(pub, by_person, whole, dimension: str, position: int) -> Tabl
 
 
 def _segment_section(table: Table, segment: SegmentOption) -> Section:
-    row = next(row for row in table.rows if row.label == segment.name)
+    # A quarter where nobody in the group was offered support has no row:
+    # the period's figures for the group are then hidden (reports.tables).
+    rows = tuple(row for row in table.rows if row.label == segment.name)
     return Section(
         id="segment",
         title=segment.name,
@@ -202,7 +260,7 @@ def _segment_section(table: Table, segment: SegmentOption) -> Section:
                 caption=f"{segment.name}: offers, uptake and what followed",
                 row_header=DIMENSIONS[segment.dimension],
                 columns=SEGMENT_COLUMNS,
-                rows=(row,),
+                rows=rows,
             ),
         ),
     )

@@ -18,7 +18,13 @@ from typing import Literal
 from django.db.models import Count, Exists, OuterRef, Q
 
 from conversations.models import SafetyConcern
-from events.models import HARM_ORDER, AdverseEvent, EventInvolvement, TriggerType
+from events.models import (
+    HARM_ORDER,
+    AdverseEvent,
+    EventInvolvement,
+    EventOutreachTally,
+    TriggerType,
+)
 from organization.models import Department, Profession, Site
 from outreach.models import OfferOrigin
 from reports.counts import Counts, live_offers, offer_counts, target_due, total
@@ -149,16 +155,29 @@ def triggered_events_offered_in_target(
 ) -> tuple[int, int]:
     """(events with an offer made in the period, of which one was contacted in time).
 
-    Counted from live offers only: purged counts keep no event, so an event
-    drops out once all its cases are purged (``case_retention_days`` after they
-    ended). The page says so.
+    Live offers and purged ones together: retention keeps, per event and month
+    the offers were made, how many it purged and whether one of them was
+    contacted in time (EventOutreachTally), so an event stays counted once its
+    cases are purged. Purged offers count by month, like every purged figure
+    (periods are whole months). One query.
     """
     offers = live_offers(start=start, end=end).filter(event=OuterRef("pk"))
     in_target = offers.filter(contacted_at__isnull=False).filter(
         contacted_at__lte=target_due()
     )
-    result = AdverseEvent.objects.filter(Exists(offers)).aggregate(
-        events=Count("pk"), in_target=Count("pk", filter=Exists(in_target))
+    purged = EventOutreachTally.objects.filter(
+        event=OuterRef("pk"),
+        month__gte=start.replace(day=1),
+        month__lte=end,
+        offers__gt=0,
+    )
+    offered = Exists(offers) | Exists(purged)
+    result = AdverseEvent.objects.filter(offered).aggregate(
+        events=Count("pk"),
+        in_target=Count(
+            "pk",
+            filter=Exists(in_target) | Exists(purged.filter(contacted_in_target=True)),
+        ),
     )
     return result["events"], result["in_target"]
 

@@ -25,12 +25,26 @@ PRESETS = {
 DEFAULT_PRESET = LAST_12_MONTHS
 LONGEST_MONTHS = 60
 
+# Leadership's periods: whole, complete calendar quarters (docs/reports.md,
+# "Periods for leadership"), so that any two periods differ by whole quarters.
+LAST_QUARTER = "last_quarter"
+LAST_4_QUARTERS = "last_4_quarters"
+QUARTER_PRESETS = {
+    LAST_QUARTER: "The last complete quarter",
+    LAST_4_QUARTERS: "The last four complete quarters",
+    LAST_YEAR: "Last calendar year (its four quarters)",
+    CUSTOM: "Quarters of your choice",
+}
+DEFAULT_QUARTER_PRESET = LAST_4_QUARTERS
+LONGEST_QUARTERS = 8
+
 
 @dataclass(frozen=True)
 class Period:
     preset: str
     start: datetime.date
     end: datetime.date
+    in_quarters: bool = False  # leadership's: whole, complete calendar quarters
 
     @property
     def first_month(self) -> datetime.date:
@@ -49,10 +63,88 @@ class Period:
         return months
 
     @property
+    def quarters(self) -> list["Period"]:
+        """The calendar quarters of a period made of whole quarters, in order."""
+        return [
+            Period(self.preset, month, last_day_of(add_months(month, 2)), True)
+            for month in self.months[::3]
+        ]
+
+    @property
     def label(self) -> str:
+        if self.in_quarters:
+            return quarters_label(self.first_month, self.last_month)
         if self.first_month == self.last_month:
             return f"{self.start:%B %Y}"
         return f"{self.start:%B %Y} to {self.end:%B %Y}"
+
+
+def quarter_of(month: datetime.date) -> datetime.date:
+    """The first month of the calendar quarter ``month`` is in."""
+    return datetime.date(month.year, (month.month - 1) // 3 * 3 + 1, 1)
+
+
+def quarter_name(month: datetime.date) -> str:
+    return f"Q{(month.month - 1) // 3 + 1} {month.year}"
+
+
+def quarters_label(first: datetime.date, last: datetime.date) -> str:
+    """ "Q1 2025" or "Q2 2024 to Q1 2025" for the quarters from ``first`` to ``last``."""
+    first, last = quarter_name(quarter_of(first)), quarter_name(quarter_of(last))
+    return first if first == last else f"{first} to {last}"
+
+
+def latest_quarter(*, today: datetime.date) -> datetime.date:
+    """The first month of the last complete calendar quarter before ``today``."""
+    return add_months(quarter_of(month_of(today)), -3)
+
+
+def quarter_choices(*, today: datetime.date, count: int = 20) -> list[tuple]:
+    """Complete quarters to choose from, latest first: (first month, last month, name)."""
+    latest = latest_quarter(today=today)
+    return [
+        (month, add_months(month, 2), quarter_name(month))
+        for month in (add_months(latest, -3 * i) for i in range(count))
+    ]
+
+
+def quarter_period_for(
+    preset: str,
+    *,
+    today: datetime.date,
+    first: datetime.date | None = None,
+    last: datetime.date | None = None,
+) -> Period:
+    """Leadership's period: one or more whole, complete calendar quarters (at most 8).
+
+    Any other preset (months of one's choice, this year) falls back to the
+    last four complete quarters; custom months are widened to the quarters
+    they fall in, and quarters not yet complete are left out.
+    """
+    latest = latest_quarter(today=today)
+    if preset not in QUARTER_PRESETS or (preset == CUSTOM and not (first and last)):
+        preset = DEFAULT_QUARTER_PRESET
+    if preset == LAST_QUARTER:
+        start, end = latest, latest
+    elif preset == LAST_YEAR:
+        start, end = (
+            datetime.date(today.year - 1, 1, 1),
+            datetime.date(today.year - 1, 10, 1),
+        )
+    elif preset == CUSTOM:
+        end = min(quarter_of(month_of(last)), latest)
+        start = max(
+            min(quarter_of(month_of(first)), end),
+            add_months(end, -3 * (LONGEST_QUARTERS - 1)),
+        )
+    else:
+        start, end = add_months(latest, -9), latest
+    return Period(
+        preset=preset,
+        start=start,
+        end=last_day_of(add_months(end, 2)),
+        in_quarters=True,
+    )
 
 
 def latest_month(*, today: datetime.date, complete_months_only: bool) -> datetime.date:

@@ -145,6 +145,7 @@ def director_table(pub: Publisher, time: DirectorTime) -> Table:
             row(f"{m.month:%B %Y}", m.hours, m.committed_hours) for m in time.months
         ),
         total=row("All", time.hours, time.committed_hours),
+        rows_by_month=True,
     )
 
 

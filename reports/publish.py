@@ -17,7 +17,7 @@ Two rules go beyond single cells (docs/reports.md):
   complementary suppression hid.
 """
 
-from collections.abc import Hashable, Mapping
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -144,3 +144,41 @@ def _none(kind: str) -> Figure:
     """Nothing to show (nobody offered, nobody contacted yet): only ever for program staff,
     since the zero it stands on is hidden from leadership."""
     return Figure("none", kind=TEXT)
+
+
+# --- Periods of several quarters ----------------------------------------------------------------
+
+
+def unsafe_in_some_quarter[Key: Hashable, Value](
+    period: Mapping[Key, Value],
+    quarters: Sequence[Mapping[Key, Value]],
+    *,
+    hidden: Callable[[Value], bool],
+    own_quarter_only: Callable[[Key], bool] = lambda key: False,
+) -> set[Key]:
+    """The keys of ``period``'s figures to hide because some quarter would not show them.
+
+    Leadership's periods are whole calendar quarters (reports.periods), and a
+    figure over several quarters is shown only when the same figure, worked
+    out for each of its quarters, would itself be shown (``hidden`` is false
+    for it there). Any difference between two periods a leader can see is then
+    a sum of whole quarters, each safe on its own.
+
+    A key missing from a quarter is a figure of 0 there, under k: hidden,
+    unless ``own_quarter_only(key)`` says the figure belongs to one quarter
+    (a month's row), where it is the same figure in the period and that quarter.
+    """
+    unsafe = set()
+    for key, value in period.items():
+        if hidden(value):
+            continue
+        for quarter in quarters:
+            if key not in quarter:
+                if own_quarter_only(key):
+                    continue
+                unsafe.add(key)
+                break
+            if hidden(quarter[key]):
+                unsafe.add(key)
+                break
+    return unsafe

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from reports import metrics
 from reports.counts import Counts
-from reports.periods import DEFAULT_PRESET, Period, period_for
+from reports.periods import LAST_QUARTER, Period, quarter_period_for
 from reports.program_tables import (
     demand_table,
     director_table,
@@ -38,11 +38,9 @@ def whole_program_sections(
     events, in_target = metrics.triggered_events_offered_in_target(start=start, end=end)
     reach_in, conversations = metrics.conversations_per_event(start=start, end=end)
     wave = metrics.latest_stress_wave()
-    # Leadership's uptake, like all its figures, stops at the last complete month.
+    # Leadership's uptake, like all its figures, stops at the last complete quarter.
     uptake_until = (
-        today
-        if pub.full
-        else period_for(DEFAULT_PRESET, today=today, complete_months_only=True).end
+        today if pub.full else quarter_period_for(LAST_QUARTER, today=today).end
     )
     hotspot_notes = (
         (
@@ -73,11 +71,6 @@ def whole_program_sections(
                     metrics.FirstContact.of(whole),
                 ),
                 headline_events(pub, events, in_target),
-            ),
-            (
-                "Events are counted while their cases are still held: a case is "
-                "deleted a while after it ends, and the counts kept afterwards do "
-                "not say which event it followed.",
             ),
         ),
         Section(

@@ -6,13 +6,13 @@ Each count column is one line protected against its own total; a table never
 carries a second margin across its lines.
 """
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 
 from reports.charts import BarChart, bar_chart
 from reports.counts import Counts
 from reports.metrics import FirstContact, FirstContactRow
-from reports.publish import Figure, Publisher
+from reports.publish import Figure, Publisher, unsafe_in_some_quarter
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,73 @@ class Table:
     rows: tuple[Row, ...]
     total: Row | None = None
     chart: BarChart | None = None
+    chart_column: int | None = None  # the column the chart draws, one bar a row
+    chart_labels: tuple[str, ...] = ()
+    rows_by_month: bool = False  # each row is one month's, so in one quarter only
+
+    @property
+    def all_rows(self) -> tuple[Row, ...]:
+        return (*self.rows, *((self.total,) if self.total else ()))
+
+
+# Each row's label, column and table key: the same figure on every period's page.
+CellKey = tuple[str, str, int]
+
+
+def _cells(tables: Sequence[Table]) -> dict[CellKey, Figure]:
+    return {
+        (table.key, row.label, column): figure
+        for table in tables
+        for row in table.all_rows
+        for column, figure in enumerate(row.figures)
+    }
+
+
+def hide_unsafe_in_quarters(
+    tables: Sequence[Table], quarters: Sequence[Sequence[Table]]
+) -> list[Table]:
+    """``tables`` for a period of several quarters, hiding every figure that some quarter's
+    own page (``quarters``, the same tables for each quarter) does not show.
+
+    See ``reports.publish.unsafe_in_some_quarter``. A month's row (the month
+    tables) is compared with its own quarter only; every other row is
+    compared with every quarter, and one missing there (nobody) hides it.
+    """
+    by_month = {table.key for table in tables if table.rows_by_month}
+    unsafe = unsafe_in_some_quarter(
+        _cells(tables),
+        [_cells(quarter) for quarter in quarters],
+        hidden=lambda figure: figure.hidden,
+        own_quarter_only=lambda key: key[0] in by_month and key[1] != "All",
+    )
+
+    def guarded(table: Table, row: Row | None) -> Row | None:
+        if row is None:
+            return None
+        figures = tuple(
+            Figure(None, kind=figure.kind)
+            if (table.key, row.label, column) in unsafe
+            else figure
+            for column, figure in enumerate(row.figures)
+        )
+        return Row(row.label, figures)
+
+    result = []
+    for table in tables:
+        rows = tuple(guarded(table, row) for row in table.rows)
+        chart = table.chart
+        if chart is not None and table.chart_column is not None:
+            chart = bar_chart(
+                chart.title,
+                [
+                    (label, row.figures[table.chart_column])
+                    for label, row in zip(table.chart_labels, rows, strict=True)
+                ],
+            )
+        result.append(
+            replace(table, rows=rows, total=guarded(table, table.total), chart=chart)
+        )
+    return result
 
 
 SEGMENT_COLUMNS = (
@@ -103,6 +170,8 @@ def segment_table(
             f"{caption}: uptake (accepted of offered)",
             [(row.label, row.figures[2]) for row in body],
         ),
+        chart_column=2,
+        chart_labels=tuple(row.label for row in body),
     )
 
 
@@ -159,6 +228,9 @@ def first_contact_table(
                 for row, figures in zip(rows, (r.figures for r in body), strict=True)
             ],
         ),
+        chart_column=3,
+        chart_labels=tuple(f"{row.month:%b %Y} · {row.trigger}" for row in rows),
+        rows_by_month=True,
     )
 
 
@@ -201,7 +273,7 @@ def headline_events(pub: Publisher, events: int, in_target: int) -> Table:
         "triggered_events",
         "Events after which someone was offered support, and how fast",
         [
-            ("Events with an offer (cases still held)", events_figure),
+            ("Events with an offer", events_figure),
             ("Someone contacted within the clock", in_target_figure),
             (
                 "Share of events",

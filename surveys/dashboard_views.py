@@ -156,6 +156,32 @@ def survey_results_csv(request, slug: str):
     return response
 
 
+@login_required
+@require_safe
+def survey_results_xlsx(request, slug: str):
+    """The same rows as the CSV, as an Excel workbook (openpyxl)."""
+    from openpyxl import Workbook
+
+    dashboard = _dashboard(request, slug)
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Results")
+    for row in export_rows(dashboard):
+        sheet.append([_spreadsheet_safe(value) for value in row])
+    response = HttpResponse(
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    filename = f"{dashboard.survey.slug}-results-{timezone.localdate():%Y-%m-%d}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    workbook.save(response)
+    access_event_record(
+        actor=request.user,
+        obj=dashboard.survey,
+        purpose="Exported survey results (XLSX)",
+        kind=AccessKind.EXPORT,
+    )
+    return response
+
+
 def results_pdf(dashboard: Dashboard) -> bytes:
     """The summary on A4: title, period, each wave's n, trend, drivers, the small-numbers note.
 

@@ -6,6 +6,7 @@ from surveys.dashboard_views import (
     survey_results_csv,
     survey_results_pdf,
     survey_results_status,
+    survey_results_xlsx,
     wave_summarize_now,
 )
 
@@ -28,6 +29,11 @@ urlpatterns = [
     ),
     path(
         "surveys/<slug:slug>/results.csv", survey_results_csv, name="survey_results_csv"
+    ),
+    path(
+        "surveys/<slug:slug>/results.xlsx",
+        survey_results_xlsx,
+        name="survey_results_xlsx",
     ),
     path(
         "surveys/<slug:slug>/results.pdf", survey_results_pdf, name="survey_results_pdf"

@@ -339,6 +339,7 @@ TABLE: dict[str, Entry] = {
     ),
     "survey_results": Entry(RESULTS, kwargs="survey"),
     "survey_results_csv": Entry(RESULTS, kwargs="survey"),
+    "survey_results_xlsx": Entry(RESULTS, kwargs="survey"),
     "survey_results_pdf": Entry(RESULTS, kwargs="survey"),
     "survey_results_status": Entry(RESULTS, kwargs="survey"),
     "wave_summarize_now": Entry(

@@ -1,6 +1,7 @@
 # ruff: noqa: RUF003 - printed arithmetic uses the signs × and −
 """The brief as a PDF (brief/pdf.py, /brief/brief.pdf): it renders, and says what matters."""
 
+import datetime
 import io
 import os
 
@@ -9,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
+from brief.period import Period, whole_quarters
 from brief.selectors import assumptions_current
 from brief.tests.conftest import offers_after_an_event
 
@@ -41,7 +43,10 @@ def test_the_pdf_states_the_period_prevalence_departures_avoided_and_net(
     width_mm = float(reader.pages[0].mediabox.width) * 25.4 / 72
     assert round(width_mm) == 210  # A4
     first_page = " ".join(reader.pages[0].extract_text().split())
-    assert f"Data period: 1 January 2026 to {today:%-d %B %Y}" in first_page
+    # The PDF is leadership's document: whole complete quarters.
+    snapped = whole_quarters(Period(datetime.date(2026, 1, 1), today), today=today)
+    assert f"Data period: 1 January 2026 to {snapped.end:%-d %B %Y}" in first_page
+    assert "Figures cover whole quarters: Q1 2026" in first_page
     assert "Riverside Health" in first_page
     assert "60.0 %" in text  # high stress in the latest wave (60 of 100)
     assert "45.0 %" in text  # burnout (45 of 100)

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from brief.models import EvidenceFinding
-from brief.period import last_twelve_months
+from brief.period import last_twelve_months, whole_quarters
 from confidentiality.models import AccessEvent, AccessKind
 
 pytestmark = pytest.mark.django_db
@@ -78,8 +78,10 @@ def test_the_page_is_dated_and_states_its_period_the_last_twelve_months_by_defau
     today = timezone.localdate()
     response = client_for(cast.leader).get(reverse("brief"))
     text = response.content.decode()
-    start = last_twelve_months(today).start
-    assert f"Data period: {start:%-d %B %Y} to {today:%-d %B %Y}" in text
+    # Leadership's brief covers whole complete quarters (docs/brief.md).
+    period = whole_quarters(last_twelve_months(today), today=today)
+    assert f"Data period: {period.start:%-d %B %Y} to {period.end:%-d %B %Y}" in text
+    assert "Figures cover whole quarters: Q" in text
     assert f"Made {today:%-d %B %Y}" in text
     # Leadership reads; it is not offered the editors.
     assert reverse("brief_assumptions") not in text

@@ -610,3 +610,19 @@ def test_the_demo_has_a_year_of_publicity_with_grand_rounds_held(loaded):
     assert OutreachActivity.objects.filter(
         channel="grand_rounds", status="done"
     ).exists()
+
+
+def test_the_demo_keeps_a_year_of_ended_cases_as_counts(loaded):
+    from django.db.models import Sum
+
+    from outreach.models import ClosedCaseCount
+
+    assert loaded.case_history_rows_added == ClosedCaseCount.objects.count() > 0
+    months = ClosedCaseCount.objects.values("month").distinct().count()
+    assert months == 12
+    totals = ClosedCaseCount.objects.aggregate(
+        offers=Sum("offers"), accepted=Sum("accepted"), contacted=Sum("contacted")
+    )
+    assert totals["offers"] >= 12 * 10
+    assert totals["accepted"] <= totals["offers"]
+    assert totals["contacted"] <= totals["offers"]

@@ -17,6 +17,7 @@ from conversations.referrals import (
     facilitated_referral_record_outcome,
 )
 from conversations.services import care_check_answer, encounter_log
+from events.models import EventOutreachTally
 from events.services import event_litigation_notice
 from outreach import services
 from outreach.models import (
@@ -254,6 +255,71 @@ def test_the_counts_point_to_no_person_event_or_supporter():
     assert dates == {"month"}
 
 
+def tallies() -> list[tuple]:
+    return list(
+        EventOutreachTally.objects.order_by("event_id", "month").values_list(
+            "event_id", "month", "offers", "contacted_in_target"
+        )
+    )
+
+
+def test_the_purge_keeps_on_the_event_how_many_offers_and_whether_one_was_in_time(
+    cast, supported_case, declined_request, record_event
+):
+    people = clinicians(cast, 2)
+    with at(START):
+        quick = record_event(*people).event
+    offers = OutreachOffer.objects.filter(event=quick).order_by("pk")
+    with at(START + HOUR):  # within the 24 hours after moderate harm
+        move(assigned_user(cast, offers[0]), offers[0], OfferState.CONTACTED)
+    with at(START + 2 * DAY):
+        for offer in offers:
+            move(cast.director, offer, OfferState.CLOSED, close_reason="other")
+
+    purge_at(START + 120 * DAY)
+
+    assert not OutreachOffer.objects.exists()
+    assert tallies() == [
+        # Reached in 3 hours after a death, whose clock is 2: not in time.
+        (supported_case.event_id, month_of(START), 1, False),
+        (quick.pk, month_of(START), 2, True),
+    ]  # the declined request followed no event: nothing
+
+
+def test_a_later_purge_of_the_same_event_adds_to_its_tally(
+    cast, active_supporters, record_event
+):
+    first, second = clinicians(cast, 2)
+    with at(START):
+        event = record_event(first, second).event
+    late = OutreachOffer.objects.get(event=event, person=first)
+    in_time = OutreachOffer.objects.get(event=event, person=second)
+    with at(START + DAY):
+        move(cast.director, late, OfferState.CLOSED, close_reason="no_answer")
+    purge_at(START + 100 * DAY)
+    assert tallies() == [(event.pk, month_of(START), 1, False)]
+
+    with at(START + 101 * DAY):
+        in_time.refresh_from_db()
+        OutreachOffer.objects.filter(pk=in_time.pk).update(contacted_at=START + HOUR)
+        move(cast.director, in_time, OfferState.CLOSED, close_reason="other")
+    purge_at(START + 200 * DAY)
+
+    assert not OutreachOffer.objects.exists()
+    assert tallies() == [(event.pk, month_of(START), 2, True)]
+
+
+def test_the_event_tally_points_to_no_person_supporter_or_offer():
+    fields = {field.name for field in EventOutreachTally._meta.concrete_fields}
+    assert fields == {"id", "event", "month", "offers", "contacted_in_target"}
+    pointers = {
+        field.related_model._meta.label
+        for field in EventOutreachTally._meta.concrete_fields
+        if isinstance(field, ForeignKey)
+    }
+    assert pointers == {"events.AdverseEvent"}
+
+
 def test_the_audit_trail_keeps_who_did_what_and_forgets_whom_it_was_about(
     cast, supported_case
 ):
@@ -434,6 +500,7 @@ def test_the_purge_takes_the_same_number_of_queries_for_ten_cases_as_for_two(
     close_cases(10, 200)
     assert queries_to_purge(300) == few
     assert sum(ClosedCaseCount.objects.values_list("offers", flat=True)) == 12
+    assert sum(EventOutreachTally.objects.values_list("offers", flat=True)) == 12
 
 
 def test_a_case_purged_in_part_rolls_back_whole(supported_case, monkeypatch):

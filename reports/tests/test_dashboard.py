@@ -8,14 +8,25 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from reports.dashboard import Choices, program_dashboard
-from reports.periods import CUSTOM, LAST_YEAR, THIS_YEAR, period_for
-from team.selectors import add_months, month_of
+from reports.periods import (
+    CUSTOM,
+    LAST_QUARTER,
+    LAST_YEAR,
+    THIS_YEAR,
+    latest_quarter,
+    period_for,
+)
+from team.selectors import month_of
 
 pytestmark = pytest.mark.django_db
 
 
 def last_month_day(day: int = 3) -> datetime.date:
-    return add_months(month_of(timezone.localdate()), -1).replace(day=day)
+    """A day in the last complete quarter, which leadership's pages can show on its own."""
+    return latest_quarter(today=timezone.localdate()).replace(day=day)
+
+
+LAST_QUARTER_ONLY = Choices(preset=LAST_QUARTER)
 
 
 @pytest.fixture
@@ -41,7 +52,7 @@ def by_label(table) -> dict:
 def test_leadership_sees_a_small_department_hidden_with_a_complementary_one(
     cast, departments
 ):
-    dashboard = program_dashboard(cast.leader, Choices())
+    dashboard = program_dashboard(cast.leader, LAST_QUARTER_ONLY)
 
     rows = by_label(dashboard.tables["by_department"])
     offered = {label: figures[0] for label, figures in rows.items()}
@@ -64,7 +75,7 @@ def test_program_staff_see_the_same_figures_unsuppressed_and_marked(cast, depart
 
 def test_a_part_whose_rest_is_small_is_hidden_with_its_rate(cast, departments):
     """Everyone was contacted: saying 33 of 33 would say that nobody was missed."""
-    dashboard = program_dashboard(cast.leader, Choices())
+    dashboard = program_dashboard(cast.leader, LAST_QUARTER_ONLY)
 
     emergency = by_label(dashboard.tables["by_department"])["Emergency Medicine"]
     accepted, uptake, contacted = emergency[1], emergency[2], emergency[3]
@@ -77,7 +88,7 @@ def test_a_part_whose_rest_is_small_is_hidden_with_its_rate(cast, departments):
 
 
 def test_groups_offered_to_leadership_have_at_least_k_offers(cast, departments):
-    leader = program_dashboard(cast.leader, Choices())
+    leader = program_dashboard(cast.leader, LAST_QUARTER_ONLY)
     director = program_dashboard(cast.director, Choices())
 
     assert [o.name for o in leader.groups["department"]] == [
@@ -88,8 +99,10 @@ def test_groups_offered_to_leadership_have_at_least_k_offers(cast, departments):
 
 
 def test_a_group_page_shows_its_row_of_the_protected_table(cast, departments):
-    whole = program_dashboard(cast.leader, Choices())
-    query = QueryDict(f"group=department:{departments.pediatrics.pk}")
+    whole = program_dashboard(cast.leader, LAST_QUARTER_ONLY)
+    query = QueryDict(
+        f"period=last_quarter&group=department:{departments.pediatrics.pk}"
+    )
 
     narrowed = program_dashboard(cast.leader, Choices.from_query(query))
 
@@ -101,7 +114,7 @@ def test_a_group_page_shows_its_row_of_the_protected_table(cast, departments):
 
 
 def test_a_group_too_small_for_leadership_falls_back_to_the_whole(cast, departments):
-    query = QueryDict(f"group=department:{departments.surgery.pk}")
+    query = QueryDict(f"period=last_quarter&group=department:{departments.surgery.pk}")
 
     dashboard = program_dashboard(cast.leader, Choices.from_query(query))
 
@@ -112,7 +125,7 @@ def test_a_group_too_small_for_leadership_falls_back_to_the_whole(cast, departme
 def test_leadership_sees_complete_months_only(cast, build):
     build.offers(9, day=timezone.localdate())
 
-    leader = program_dashboard(cast.leader, Choices())
+    leader = program_dashboard(cast.leader, LAST_QUARTER_ONLY)
     director = program_dashboard(cast.director, Choices())
 
     assert leader.period.end < month_of(timezone.localdate())
@@ -121,7 +134,7 @@ def test_leadership_sees_complete_months_only(cast, build):
 
 
 def test_zero_is_hidden_from_leadership(cast):
-    dashboard = program_dashboard(cast.leader, Choices())
+    dashboard = program_dashboard(cast.leader, LAST_QUARTER_ONLY)
 
     figures = [
         figure

@@ -4,10 +4,12 @@ import datetime
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from accounts.models import Role, RoleAssignment
 from conversations.models import ReferralOutcome, SafetyConcern
+from events.models import EventOutreachTally
 from outreach.models import CloseReason, OfferOrigin, OfferState
 from outreach.retention import closed_cases_purge
 from outreach.tests.conftest import make_active
@@ -123,6 +125,22 @@ def test_triggered_events_offered_in_target(build):
     build.offers(1, day=day, event=quick, contact_after_hours=40, person=build.person())
     build.offers(1, day=day, event=slow, contact_after_hours=40)
     build.offers(1, day=day, event=slow, contact_after_hours=40, person=build.person())
+
+    assert metrics.triggered_events_offered_in_target(**PERIOD) == (2, 1)
+
+
+def test_triggered_events_add_the_events_purged_tallies(build):
+    partly_purged = build.event(day=MAY.replace(day=2))
+    build.offers(1, day=MAY.replace(day=3), event=partly_purged)  # not yet reached
+    EventOutreachTally.objects.create(
+        event=partly_purged, month=MAY, offers=1, contacted_in_target=True
+    )
+    purged_slow = build.event(day=MAY.replace(day=2))
+    EventOutreachTally.objects.create(event=purged_slow, month=JUNE, offers=2)
+    later = build.event(day=MAY.replace(day=2))
+    EventOutreachTally.objects.create(
+        event=later, month=datetime.date(2025, 7, 1), offers=1, contacted_in_target=True
+    )
 
     assert metrics.triggered_events_offered_in_target(**PERIOD) == (2, 1)
 
@@ -315,26 +333,58 @@ def test_figures_do_not_drop_when_retention_purges_the_cases(build, cast):
     )
     build.offers(2, day=day, person=surgeon, contact_after_hours=30, **closed)
     build.offers(1, day=day, trigger_type=None, origin=OfferOrigin.SELF, **closed)
+    # Events: one reached in time; one reached late in May and re-opened in June,
+    # reached in time then; one half purged (the other offer is still open).
+    quick = build.event(day=MAY.replace(day=2))
+    for _ in range(2):
+        build.offers(
+            1,
+            day=day,
+            event=quick,
+            person=build.person(),
+            contact_after_hours=1,
+            **closed,
+        )
+    reopened = build.event(day=MAY.replace(day=2))
+    build.offers(1, day=day, event=reopened, contact_after_hours=30, **closed)
+    build.offers(
+        1,
+        day=JUNE.replace(day=10),
+        event=reopened,
+        origin=OfferOrigin.REOPENED,
+        contact_after_hours=1,
+        **closed,
+    )
+    half = build.event(day=MAY.replace(day=2))
+    build.offers(1, day=day, event=half, contact_after_hours=1, **closed)
+    build.offers(1, day=day, event=half, person=surgeon)  # still open: stays
     from outreach.models import OutreachOffer
 
-    OutreachOffer.objects.update(close_reason=CloseReason.SUPPORT_ENDED)
-    before = (
-        metrics.first_contact(**PERIOD),
-        metrics.first_contact_by_trigger_and_month(**PERIOD),
-        metrics.uptake_by(**PERIOD, dimension="department"),
-        metrics.facilitated_referrals(**PERIOD),
-        metrics.conversations_per_event(**PERIOD),
+    OutreachOffer.objects.filter(state=OfferState.CLOSED).update(
+        close_reason=CloseReason.SUPPORT_ENDED
     )
+    may = {"start": MAY, "end": datetime.date(2025, 5, 31)}
+    june = {"start": JUNE, "end": datetime.date(2025, 6, 30)}
 
-    assert closed_cases_purge(now=timezone.now() + datetime.timedelta(days=3650)) == 6
-    assert not OutreachOffer.objects.exists()
+    def figures():
+        return (
+            metrics.first_contact(**PERIOD),
+            metrics.first_contact_by_trigger_and_month(**PERIOD),
+            metrics.uptake_by(**PERIOD, dimension="department"),
+            metrics.facilitated_referrals(**PERIOD),
+            metrics.conversations_per_event(**PERIOD),
+            metrics.triggered_events_offered_in_target(**PERIOD),
+            metrics.triggered_events_offered_in_target(**may),
+            metrics.triggered_events_offered_in_target(**june),
+        )
 
-    after = (
-        metrics.first_contact(**PERIOD),
-        metrics.first_contact_by_trigger_and_month(**PERIOD),
-        metrics.uptake_by(**PERIOD, dimension="department"),
-        metrics.facilitated_referrals(**PERIOD),
-        metrics.conversations_per_event(**PERIOD),
-    )
+    before = figures()
+
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=3650)):
+        assert closed_cases_purge(now=timezone.now()) == 11
+    assert list(OutreachOffer.objects.values_list("event", flat=True)) == [half.pk]
+
+    after = figures()
     assert after == before
-    assert before[0].offers == 6
+    assert before[0].offers == 12
+    assert before[5:] == ((3, 3), (3, 2), (1, 1))

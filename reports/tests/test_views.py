@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 
 from confidentiality.models import AccessEvent, AccessKind
 from conversations.models import ReferralOutcome, SafetyConcern
+from reports.periods import latest_quarter
 from reports.publish import COUNT
 from scope.models import DemandRecord
 from team.selectors import add_months, month_of
@@ -27,6 +28,14 @@ COUNT_CELL = re.compile(r'<td class="number count[^"]*">(.*?)</td>', re.S)
 
 def months_ago(n: int, day: int = 5) -> datetime.date:
     return add_months(month_of(timezone.localdate()), -n).replace(day=day)
+
+
+def last_quarter_day(day: int = 5) -> datetime.date:
+    """A day in the last complete quarter: leadership's page shows that quarter alone."""
+    return latest_quarter(today=timezone.localdate()).replace(day=day)
+
+
+LAST_QUARTER = "period=last_quarter"
 
 
 def url(name="program_dashboard", *args, query=""):
@@ -68,10 +77,10 @@ def test_an_unknown_table_or_format_is_not_found(cast, client_for):
 
 
 def test_the_page_explains_its_figures_and_draws_charts(cast, client_for, build):
-    build.offers(12, day=months_ago(1), accepted=True, contact_after_hours=2)
-    build.offers(6, day=months_ago(1), contact_after_hours=30)
+    build.offers(12, day=last_quarter_day(), accepted=True, contact_after_hours=2)
+    build.offers(6, day=last_quarter_day(), contact_after_hours=30)
 
-    page = client_for(cast.leader).get(url()).content.decode()
+    page = client_for(cast.leader).get(url(query=LAST_QUARTER)).content.decode()
 
     assert "Time to first contact: from the offer being made to the supporter" in page
     assert '<svg class="chart-svg"' in page
@@ -92,19 +101,23 @@ def read_xlsx(response) -> list[list]:
 
 def test_exports_hold_what_the_leader_sees_and_are_witnessed(cast, client_for, build):
     org = cast.org
-    build.offers(12, day=months_ago(1), accepted=True)
-    build.offers(8, day=months_ago(1))
-    build.offers(3, day=months_ago(1), person=build.person(department=org.surgery))
+    build.offers(12, day=last_quarter_day(), accepted=True)
+    build.offers(8, day=last_quarter_day())
+    build.offers(3, day=last_quarter_day(), person=build.person(department=org.surgery))
     child_doctor = build.person(department=org.pediatrics)
-    build.offers(5, day=months_ago(1), person=child_doctor, accepted=True)
-    build.offers(5, day=months_ago(1), person=child_doctor)
+    build.offers(5, day=last_quarter_day(), person=child_doctor, accepted=True)
+    build.offers(5, day=last_quarter_day(), person=child_doctor)
     client = client_for(cast.leader)
 
     as_csv = read_csv(
-        client.get(url("program_dashboard_export", "by_department", "csv"))
+        client.get(
+            url("program_dashboard_export", "by_department", "csv", query=LAST_QUARTER)
+        )
     )
     as_xlsx = read_xlsx(
-        client.get(url("program_dashboard_export", "by_department", "xlsx"))
+        client.get(
+            url("program_dashboard_export", "by_department", "xlsx", query=LAST_QUARTER)
+        )
     )
 
     assert as_csv[0] == ["Offers, uptake and what followed, by department"]
@@ -223,7 +236,7 @@ def test_a_leader_crawling_every_filter_and_export_finds_no_count_under_k(
     cast, client_for, build
 ):
     org = cast.org
-    day = months_ago(1)
+    day = last_quarter_day()
     small_groups = {org.surgery: 3, org.pediatrics: 6}
     build.offers(
         14,
@@ -267,7 +280,7 @@ def test_a_leader_crawling_every_filter_and_export_finds_no_count_under_k(
         )
     SafetyConcern.objects.create(raised_by=cast.supporter.staff_member)
     client = client_for(cast.leader)
-    first = client.get(url())
+    first = client.get(url(query=LAST_QUARTER))
     dashboard = first.context["dashboard"]
     k = dashboard.k
     groups = [""] + [o.value for options in dashboard.groups.values() for o in options]
@@ -283,6 +296,11 @@ def test_a_leader_crawling_every_filter_and_export_finds_no_count_under_k(
         response = client.get(url(query=query))
         assert response.status_code == 200
         crawled += _check_page(response.content.decode(), k)
+        # Every export of every table, for each group in one period and for each
+        # period with no group: an export is the page's table, which every page
+        # fetch above checks already.
+        if period != periods[0] and group != "":
+            continue
         for key, table in response.context["dashboard"].tables.items():
             for fmt in ("csv", "xlsx"):
                 export = client.get(

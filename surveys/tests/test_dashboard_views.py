@@ -193,7 +193,9 @@ def test_a_survey_without_figures_says_so(cast, client_for, survey):
     assert b"No wave of this survey has figures yet." in response.content
 
 
-@pytest.mark.parametrize("name", ["survey_results_csv", "survey_results_pdf"])
+@pytest.mark.parametrize(
+    "name", ["survey_results_csv", "survey_results_xlsx", "survey_results_pdf"]
+)
 def test_a_survey_without_figures_still_exports(cast, client_for, survey, name):
     response = client_for(cast.leader).get(results_url(survey, name))
     assert response.status_code == 200
@@ -286,6 +288,30 @@ def test_the_updating_note_answers_nothing_new_until_the_figures_are_ready(
 
 
 # --- Exports ----------------------------------------------------------------------------------
+
+
+def test_the_workbook_holds_the_same_rows_as_the_csv(cast, client_for, results):
+    from openpyxl import load_workbook
+
+    client = client_for(cast.leader)
+    csv_rows = list(
+        csv.reader(
+            io.StringIO(
+                client.get(results_url(results, "survey_results_csv")).content.decode()
+            )
+        )
+    )
+    response = client.get(results_url(results, "survey_results_xlsx"))
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    xlsx_rows = [
+        ["" if value is None else str(value) for value in row]
+        for row in sheet.iter_rows(values_only=True)
+    ]
+    assert xlsx_rows == csv_rows
+    assert AccessEvent.objects.filter(
+        actor=cast.leader, purpose="Exported survey results (XLSX)"
+    ).exists()
 
 
 def test_the_csv_holds_the_figures_as_shown_and_is_recorded(cast, client_for, results):
