@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001, RUF002, RUF003 - printed arithmetic uses the signs × and −
 """The cost/benefit model: plain arithmetic, every step shown (docs/brief.md).
 
 Pure functions over Decimals: no models, no database. Each step carries its

@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001, RUF003 - printed arithmetic uses the signs × and −
 """The published findings Alongside starts the brief with (loaded by a data migration).
 
 Statements are Alongside's own summaries. Each figure is one the source's

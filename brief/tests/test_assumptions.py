@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001, RUF003 - printed arithmetic uses the signs × and −
 """The director sets the cost model's assumptions: validated, audited, shown in the arithmetic."""
 
 from decimal import Decimal

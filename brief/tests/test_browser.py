@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001, RUF003 - printed arithmetic uses the signs × and −
 """The director builds the brief in headless Chromium: opens it, changes an assumption,
 sees the arithmetic follow, and downloads the PDF."""
 

@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001, RUF003 - printed arithmetic uses the signs × and −
 """The cost model's arithmetic (brief/cost_model.py), checked against sums done by hand."""
 
 from decimal import Decimal

@@ -1,4 +1,3 @@
-# ruff: noqa: RUF003 - printed arithmetic uses the signs × and −
 """The brief as a PDF (brief/pdf.py, /brief/brief.pdf): it renders, and says what matters."""
 
 import datetime

@@ -1,4 +1,3 @@
-# ruff: noqa: RUF003 - printed arithmetic uses the signs × and −
 """The brief's local picture from hand-built data: surveys, events and real offers."""
 
 from decimal import Decimal

@@ -1,4 +1,3 @@
-# ruff: noqa: RUF003 - printed arithmetic uses the signs × and −
 """Who may open the brief and its editors, and what the page shows."""
 
 import datetime
