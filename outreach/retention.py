@@ -24,18 +24,13 @@ from django.db import transaction
 from django.db.models import (
     Count,
     DateField,
-    DateTimeField,
-    DurationField,
     Exists,
-    ExpressionWrapper,
     F,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
-    Value,
 )
-from django.db.models.functions import Cast, TruncMonth
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from confidentiality.models import AuditAction, AuditAudience
@@ -55,6 +50,7 @@ from outreach.models import (
     OutreachOffer,
     Referral,
 )
+from outreach.selectors import first_contact_deadline
 from outreach.services import offer_tasks_cancel
 from program.selectors import program_settings
 
@@ -295,20 +291,6 @@ def _counts_add(cases: list[dict]) -> None:
     ClosedCaseCount.objects.bulk_update(changed, MEASURES)
 
 
-def _contacted_in_target() -> Q:
-    """Contacted within the offer's own clock (as reports.counts.target_due, in SQL)."""
-    clock = ExpressionWrapper(
-        Cast("first_contact_hours", IntegerField())
-        * Value(datetime.timedelta(hours=1)),
-        output_field=DurationField(),
-    )
-    return Q(
-        contacted_at__lte=ExpressionWrapper(
-            F("created_at") + clock, output_field=DateTimeField()
-        )
-    )
-
-
 def _event_tallies_add(offer_ids: list[int]) -> None:
     """Add the batch's offers made after an event to its tally, per month made.
 
@@ -321,7 +303,10 @@ def _event_tallies_add(offer_ids: list[int]) -> None:
         OutreachOffer.objects.filter(pk__in=offer_ids, event__isnull=False)
         .annotate(month=TruncMonth("created_at", output_field=DateField()))
         .values("event_id", "month")
-        .annotate(n=Count("pk"), in_target=Count("pk", filter=_contacted_in_target()))
+        .annotate(
+            n=Count("pk"),
+            in_target=Count("pk", filter=Q(contacted_at__lte=first_contact_deadline())),
+        )
         .order_by()
     )
     if not groups:

@@ -1,6 +1,20 @@
 """Reads for outreach (protected rows come through the policy)."""
 
-from django.db.models import Case, Count, IntegerField, QuerySet, When
+import datetime
+
+from django.db.models import (
+    Case,
+    Count,
+    DateTimeField,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from confidentiality import policy
@@ -64,3 +78,17 @@ def outreach_counts(user) -> dict:
 
 def offer_timeline(offer: OutreachOffer) -> list[OfferStep]:
     return list(offer.steps.select_related("actor__staff_member").order_by("at", "pk"))
+
+
+def first_contact_deadline() -> ExpressionWrapper:
+    """When an offer's first-contact clock, started when it was made, runs out (in SQL).
+
+    One definition of "within the clock" for the dashboard and for retention's
+    counts, so a figure reads the same before and after its cases are purged.
+    """
+    hours = ExpressionWrapper(
+        Cast("first_contact_hours", IntegerField())
+        * Value(datetime.timedelta(hours=1)),
+        output_field=DurationField(),
+    )
+    return ExpressionWrapper(F("created_at") + hours, output_field=DateTimeField())

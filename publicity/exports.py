@@ -17,6 +17,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from accounts.models import User
+from alongside.spreadsheets import SPREADSHEET_TYPES, spreadsheet_safe
 from confidentiality import policy
 from confidentiality.services import export_event_record
 from publicity.effectiveness import ChannelTable, channel_table
@@ -24,11 +25,7 @@ from publicity.models import ChannelRequestCount, OutreachActivity
 from publicity.period import Period
 from publicity.selectors import activities_for_export
 
-FORMATS = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FORMATS = SPREADSHEET_TYPES
 HIDDEN_NOTE = "hidden"
 
 ACTIVITY_HEADER = (
@@ -57,18 +54,6 @@ class Export:
     file_name: str
     content_type: str
     content: bytes
-
-
-def spreadsheet_safe(value):
-    """Text as a spreadsheet should show it: never run as a formula.
-
-    Numbers and dates stay what they are.
-    """
-    if not isinstance(value, str):
-        return value
-    if value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
 
 
 def activity_rows(activities: Iterable[OutreachActivity]) -> list[tuple]:

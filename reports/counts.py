@@ -26,23 +26,19 @@ from dataclasses import dataclass, field, fields
 from django.db.models import (
     Count,
     DateField,
-    DateTimeField,
-    DurationField,
     Exists,
-    ExpressionWrapper,
     F,
-    IntegerField,
     OuterRef,
     Q,
     Sum,
-    Value,
 )
-from django.db.models.functions import Cast, TruncMonth
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from conversations.models import Encounter, FacilitatedReferral, ReferralOutcome
 from outreach.models import ClosedCaseCount, OfferState, OfferStep, OutreachOffer
 from outreach.retention import CONTACT_WITHIN_HOURS
+from outreach.selectors import first_contact_deadline
 
 # Group keys and filters: where each lives on an offer, and on a purged count.
 ON_OFFER = {
@@ -167,16 +163,6 @@ def _key(row: dict, by: tuple[str, ...]) -> tuple:
     return tuple(row[f"g_{name}"] for name in by)
 
 
-def target_due():
-    """When the offer's first-contact clock, started when it was made, runs out."""
-    hours = ExpressionWrapper(
-        Cast("first_contact_hours", IntegerField())
-        * Value(datetime.timedelta(hours=1)),
-        output_field=DurationField(),
-    )
-    return ExpressionWrapper(F("created_at") + hours, output_field=DateTimeField())
-
-
 def offer_counts(
     *, start: datetime.date, end: datetime.date, by: tuple[str, ...] = (), **filters
 ) -> dict[tuple, Counts]:
@@ -206,7 +192,9 @@ def offer_counts(
             "n_offers": Count("pk"),
             "n_accepted": Count("pk", filter=accepted),
             "n_contacted": Count("pk", filter=Q(contacted_at__isnull=False)),
-            "n_within_target": Count("pk", filter=Q(contacted_at__lte=target_due())),
+            "n_within_target": Count(
+                "pk", filter=Q(contacted_at__lte=first_contact_deadline())
+            ),
             **buckets,
         },
     ):

@@ -11,19 +11,11 @@ from decimal import Decimal
 
 from openpyxl import Workbook
 
+from alongside.spreadsheets import SPREADSHEET_TYPES, spreadsheet_safe
 from reports.publish import Figure
 from reports.tables import Table
 
-FORMATS = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
-# A spreadsheet runs a cell that starts with one of these as a formula.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _safe(text: str) -> str:
-    return "'" + text if text.startswith(_FORMULA_START) else text
+FORMATS = SPREADSHEET_TYPES
 
 
 def _value(figure: Figure):
@@ -31,7 +23,7 @@ def _value(figure: Figure):
         return ""
     if isinstance(figure.value, int | Decimal):
         return figure.value
-    return _safe(str(figure.value))
+    return spreadsheet_safe(str(figure.value))
 
 
 def table_rows(table: Table, *, full: bool, period: str) -> list[list]:
@@ -49,7 +41,11 @@ def table_rows(table: Table, *, full: bool, period: str) -> list[list]:
             if (figure.small if full else figure.hidden)
         ]
         rows.append(
-            [_safe(row.label), *(_value(f) for f in row.figures), "; ".join(marked)]
+            [
+                spreadsheet_safe(row.label),
+                *(_value(f) for f in row.figures),
+                "; ".join(marked),
+            ]
         )
     return rows
 

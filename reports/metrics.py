@@ -27,7 +27,8 @@ from events.models import (
 )
 from organization.models import Department, Profession, Site
 from outreach.models import OfferOrigin
-from reports.counts import Counts, live_offers, offer_counts, target_due, total
+from outreach.selectors import first_contact_deadline
+from reports.counts import Counts, live_offers, offer_counts, total
 from reports.program_figures import (  # noqa: F401 - part of this module's interface
     DirectorTime,
     Hotspot,
@@ -163,7 +164,7 @@ def triggered_events_offered_in_target(
     """
     offers = live_offers(start=start, end=end).filter(event=OuterRef("pk"))
     in_target = offers.filter(contacted_at__isnull=False).filter(
-        contacted_at__lte=target_due()
+        contacted_at__lte=first_contact_deadline()
     )
     purged = EventOutreachTally.objects.filter(
         event=OuterRef("pk"),

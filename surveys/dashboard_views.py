@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
+from alongside.spreadsheets import spreadsheet_safe
 from confidentiality import policy
 from confidentiality.models import AccessKind
 from confidentiality.services import access_event_record
@@ -24,9 +25,6 @@ from surveys.dashboard.figures import DEFAULT_DIMENSION, DIMENSIONS, Dashboard
 from surveys.dashboard.waves import SUMMARIZE_TASK, summaries_updating, summarize_key
 from surveys.models import WaveStatus
 from worker.services import task_schedule
-
-# A spreadsheet runs a cell that starts with one of these as a formula.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _choices(request) -> dict:
@@ -126,17 +124,6 @@ def wave_summarize_now(request, wave_id: int):
 # --- Exports ----------------------------------------------------------------------------------
 
 
-def _spreadsheet_safe(value) -> str:
-    """Text as a spreadsheet should show it: never run as a formula. Numbers stay numbers."""
-    text = str(value)
-    if text.startswith(_FORMULA_START):
-        try:
-            float(text)
-        except ValueError:
-            return "'" + text
-    return text
-
-
 @login_required
 @require_safe
 def survey_results_csv(request, slug: str):
@@ -146,7 +133,7 @@ def survey_results_csv(request, slug: str):
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     writer = csv.writer(response)
     for row in export_rows(dashboard):
-        writer.writerow([_spreadsheet_safe(value) for value in row])
+        writer.writerow([spreadsheet_safe(str(value)) for value in row])
     access_event_record(
         actor=request.user,
         obj=dashboard.survey,
@@ -166,7 +153,7 @@ def survey_results_xlsx(request, slug: str):
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Results")
     for row in export_rows(dashboard):
-        sheet.append([_spreadsheet_safe(value) for value in row])
+        sheet.append([spreadsheet_safe(str(value)) for value in row])
     response = HttpResponse(
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
