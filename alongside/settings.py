@@ -94,6 +94,7 @@ if TESTING:
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "alongside.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -136,9 +137,14 @@ else:
         "DATABASE_URL", f"sqlite:///{VAR_DIR / 'alongside.sqlite3'}"
     )
 try:
-    DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
-
-
+    # Connections are kept for a minute and checked before a request reuses
+    # one, so the first request after a database restart gets a fresh one
+    # instead of failing on a dead one (see alongside/middleware.py).
+    DATABASES = {
+        "default": dj_database_url.parse(
+            _database_url, conn_max_age=60, conn_health_checks=True
+        )
+    }
 except ValueError as error:
     raise ImproperlyConfigured(f"DATABASE_URL is not a database URL: {error}")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -213,6 +219,11 @@ ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_RATE_LIMITS = {
     "login_failed": f"10/m/ip,{env_int('LOGIN_ATTEMPTS_LIMIT', 5, minimum=1)}/300s/key",
 }
+# The address the per-address limit counts is the client's, read from
+# X-Forwarded-For past this many proxies; counting the proxy's own address
+# would let ten failures a minute lock everyone out. Production runs behind
+# one proxy (docs/deploy.md), as SECURE_PROXY_SSL_HEADER assumes too.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", int(PRODUCTION), minimum=0)
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "Alongside: "
 MFA_ADAPTER = "accounts.adapters.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]

@@ -34,3 +34,4 @@ urlpatterns = [
 ]
 
 handler404 = "home.views.not_found"
+handler500 = "alongside.middleware.server_error"

@@ -13,6 +13,10 @@ from django.http import HttpRequest, HttpResponse
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from alongside.middleware import (
+    DATABASE_UNAVAILABLE,
+    database_unavailable_response,
+)
 from api.schemas import PATTERN_MESSAGES
 
 logger = logging.getLogger("alongside.api")
@@ -105,6 +109,8 @@ def install_error_handlers(api) -> None:
         return respond(request, 500, SERVER_ERROR)
 
     api.add_exception_handler(ApiError, api_error)
+    for database_error in DATABASE_UNAVAILABLE:
+        api.add_exception_handler(database_error, database_unavailable_response)
     api.add_exception_handler(HttpError, http_error)
     api.add_exception_handler(NinjaValidationError, invalid_payload)
     api.add_exception_handler(DjangoValidationError, invalid_event)

@@ -15,11 +15,12 @@ as it is; a column that is there but empty for a row clears it.
 
 import gc
 import logging
+import sqlite3
 from collections import defaultdict
 from contextlib import contextmanager
 from functools import partial
 
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 
 from confidentiality.models import AuditAction
@@ -75,6 +76,11 @@ FAILED_MESSAGE = (
     "tell your IT administrator (roster import {pk})."
 )
 STOPPED_MESSAGE = "The import was stopped before it finished; nothing was changed."
+DISK_FULL_MESSAGE = (
+    "The database ran out of disk space, so nothing from this file was imported. "
+    "Tell your IT administrator; once they have freed space, import the file again."
+)
+DISK_FULL_SQLSTATE = "53100"  # PostgreSQL's disk_full
 
 
 # --- Starting an import -----------------------------------------------------------------
@@ -177,14 +183,28 @@ def roster_import_run(
             _import(roster_import, content)
     except RosterFileError as error:
         _finish(roster_import, RosterImportStatus.REJECTED, failure=str(error))
-    except Exception:  # any failure ends the import as failed, logged
+    except Exception as error:  # any failure ends the import as failed, logged
         logger.exception("Roster import %s failed", roster_import.pk)
-        failure = FAILED_MESSAGE.format(pk=roster_import.pk)
+        if _is_disk_full(error):
+            failure = DISK_FULL_MESSAGE
+        else:
+            failure = FAILED_MESSAGE.format(pk=roster_import.pk)
         _finish(roster_import, RosterImportStatus.FAILED, failure=failure)
     except BaseException:
         _finish(roster_import, RosterImportStatus.FAILED, failure=STOPPED_MESSAGE)
         raise
     return roster_import
+
+
+def _is_disk_full(error: Exception) -> bool:
+    """Whether the database refused to grow (PostgreSQL's disk_full, SQLite's SQLITE_FULL)."""
+    if not isinstance(error, OperationalError):
+        return False
+    cause = error.__cause__
+    return (
+        getattr(cause, "sqlstate", None) == DISK_FULL_SQLSTATE
+        or getattr(cause, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL
+    )
 
 
 def _import(roster_import: RosterImport, content: bytes) -> None:

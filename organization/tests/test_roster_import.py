@@ -1,9 +1,12 @@
 import codecs
 import datetime
 import io
+import sqlite3
 
 import openpyxl
+import psycopg
 import pytest
+from django.db import OperationalError
 from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 
@@ -792,6 +795,37 @@ def test_a_failure_while_saving_changes_nothing_and_says_so(org, monkeypatch, ca
     roster_import.refresh_from_db()
     assert roster_import.content is None
     assert "disk full" in caplog.text
+
+
+def postgresql_disk_full() -> Exception:
+    return psycopg.errors.DiskFull(
+        'could not extend file "base/16384/16500": No space left on device'
+    )
+
+
+def sqlite_disk_full() -> Exception:
+    error = sqlite3.OperationalError("database or disk is full")
+    error.sqlite_errorcode = sqlite3.SQLITE_FULL
+    return error
+
+
+@pytest.mark.parametrize("database_error", [postgresql_disk_full, sqlite_disk_full])
+def test_a_database_out_of_disk_space_is_named_and_nothing_is_imported(
+    org, monkeypatch, database_error
+):
+    def disk_full(**kwargs):
+        cause = database_error()
+        raise OperationalError(str(cause)) from cause
+
+    monkeypatch.setattr(service, "audit_event_record", disk_full)
+    roster_import = run(csv_bytes(person("H1"), person("H2")))
+    assert roster_import.status == RosterImportStatus.FAILED
+    assert roster_import.failure == (
+        "The database ran out of disk space, so nothing from this file was "
+        "imported. Tell your IT administrator; once they have freed space, import "
+        "the file again."
+    )
+    assert not StaffMember.objects.filter(employee_id__in=["H1", "H2"]).exists()
 
 
 def test_rows_are_checked_again_under_the_lock_before_saving(org, monkeypatch):
