@@ -15,6 +15,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from confidentiality.suppression import current_k
+from reports.figures_cache import refreshing
 
 from .cost_model import CostModel, Inputs, cost_model
 from .local import (
@@ -26,7 +27,7 @@ from .local import (
     program_picture_in_quarters,
 )
 from .models import CostModelAssumptions, EvidenceFinding
-from .period import Period, quarters_label
+from .period import Period, last_twelve_months, quarters_label, whole_quarters
 from .survey_trend import SurveyPicture, survey_picture
 
 
@@ -93,6 +94,24 @@ def brief_build(
         cost=cost_model(Inputs.from_assumptions(assumptions)),
         in_quarters=in_quarters,
     )
+
+
+def briefs_refresh(*, today: datetime.date) -> None:
+    """Work out afresh the figures of the default brief, as read and as the PDF.
+
+    The worker does this every few minutes (``brief.figures_refresh``) so the
+    brief opens without waiting (reports.figures_cache).
+    """
+    asked = last_twelve_months(today)
+    made_at = datetime.datetime.now(datetime.UTC)
+    with refreshing():
+        brief_build(period=asked, made_at=made_at)
+        brief_build(
+            period=whole_quarters(asked, today=today),
+            made_at=made_at,
+            in_quarters=True,
+            survey_end=asked.end,
+        )
 
 
 def findings_in_brief() -> QuerySet[EvidenceFinding]:

@@ -39,6 +39,7 @@ from conversations.models import Encounter, FacilitatedReferral, ReferralOutcome
 from outreach.models import ClosedCaseCount, OfferState, OfferStep, OutreachOffer
 from outreach.retention import CONTACT_WITHIN_HOURS
 from outreach.selectors import first_contact_deadline
+from reports.figures_cache import cached_figures
 
 # Group keys and filters: where each lives on an offer, and on a purged count.
 ON_OFFER = {
@@ -163,6 +164,7 @@ def _key(row: dict, by: tuple[str, ...]) -> tuple:
     return tuple(row[f"g_{name}"] for name in by)
 
 
+@cached_figures
 def offer_counts(
     *, start: datetime.date, end: datetime.date, by: tuple[str, ...] = (), **filters
 ) -> dict[tuple, Counts]:

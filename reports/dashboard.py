@@ -20,6 +20,7 @@ from confidentiality import policy
 from confidentiality.suppression import current_k
 from reports import metrics
 from reports.counts import Counts, offer_counts, total
+from reports.figures_cache import refreshing
 from reports.periods import (
     CUSTOM,
     DEFAULT_PRESET,
@@ -107,7 +108,30 @@ class Dashboard:
 def program_dashboard(
     user, choices: Choices, *, today: datetime.date | None = None
 ) -> Dashboard:
-    """The page for ``user`` (who may view it: the view has checked).
+    """The page for ``user`` (who may view it: the view has checked)."""
+    return dashboard_for(
+        full=policy.sees_full_detail(user), choices=choices, today=today
+    )
+
+
+def dashboards_refresh(*, today: datetime.date | None = None) -> None:
+    """Work out afresh the figures of the pages people open first, and keep them.
+
+    The worker does this every few minutes (``reports.figures_refresh``), so
+    program staff and leadership find their usual page's figures ready
+    (reports.figures_cache).
+    """
+    with refreshing():
+        for full in (True, False):
+            dashboard_for(
+                full=full, choices=Choices.from_query(QueryDict()), today=today
+            )
+
+
+def dashboard_for(
+    *, full: bool, choices: Choices, today: datetime.date | None = None
+) -> Dashboard:
+    """The page as program staff (``full``) or leadership see it.
 
     Leadership's period is whole complete quarters; over several quarters,
     every figure is worked out for each quarter too, and shown only when
@@ -115,7 +139,6 @@ def program_dashboard(
     page computations (at most 1 + 8), whatever the data.
     """
     today = today or timezone.localdate()
-    full = policy.sees_full_detail(user)
     k = current_k()
     pub = Publisher(full=full, k=k)
     if full:

@@ -29,6 +29,7 @@ from organization.models import Department, Profession, Site
 from outreach.models import OfferOrigin
 from outreach.selectors import first_contact_deadline
 from reports.counts import Counts, live_offers, offer_counts, total
+from reports.figures_cache import cached_figures
 from reports.program_figures import (  # noqa: F401 - part of this module's interface
     DirectorTime,
     Hotspot,
@@ -104,6 +105,7 @@ def _filters(profession_id=None, department_id=None, site_id=None) -> dict:
     return {"profession": profession_id, "department": department_id, "site": site_id}
 
 
+@cached_figures
 def first_contact(
     *,
     start: datetime.date,
@@ -123,6 +125,7 @@ def first_contact(
     return FirstContact.of(total(counts.values()))
 
 
+@cached_figures
 def first_contact_by_trigger_and_month(
     *, start: datetime.date, end: datetime.date, **filters
 ) -> list[FirstContactRow]:
@@ -151,6 +154,7 @@ def _events_in(start: datetime.date, end: datetime.date):
     return AdverseEvent.objects.filter(created_at__date__range=(start, end))
 
 
+@cached_figures
 def triggered_events_offered_in_target(
     *, start: datetime.date, end: datetime.date
 ) -> tuple[int, int]:
@@ -183,6 +187,7 @@ def triggered_events_offered_in_target(
     return result["events"], result["in_target"]
 
 
+@cached_figures
 def reach_in_events(*, start: datetime.date, end: datetime.date) -> int:
     """Events recorded in the period that called for reach-in (and still do, after purges).
 
@@ -205,6 +210,7 @@ def reach_in_events(*, start: datetime.date, end: datetime.date) -> int:
     )
 
 
+@cached_figures
 def conversations_per_event(
     *, start: datetime.date, end: datetime.date
 ) -> tuple[int, int]:
@@ -218,6 +224,7 @@ def conversations_per_event(
     return reach_in_events(start=start, end=end), conversations
 
 
+@cached_figures
 def uptake(*, start: datetime.date, end: datetime.date, **filters) -> Uptake:
     counts = total(offer_counts(start=start, end=end, **_filters(**filters)).values())
     return Uptake(offered=counts.offers, accepted=counts.accepted)
@@ -226,11 +233,13 @@ def uptake(*, start: datetime.date, end: datetime.date, **filters) -> Uptake:
 SEGMENT_MODELS = {"profession": Profession, "department": Department, "site": Site}
 
 
+@cached_figures
 def segment_names(dimension: str, ids) -> dict[int, str]:
     model = SEGMENT_MODELS[dimension]
     return dict(model.objects.filter(pk__in=set(ids)).values_list("pk", "name"))
 
 
+@cached_figures
 def uptake_by(
     *,
     start: datetime.date,
@@ -252,6 +261,7 @@ def uptake_by(
     return sorted(rows, key=lambda row: row.segment_name)
 
 
+@cached_figures
 def facilitated_referrals(
     *, start: datetime.date, end: datetime.date, **filters
 ) -> Referrals:
@@ -266,11 +276,13 @@ def facilitated_referrals(
     )
 
 
+@cached_figures
 def safety_concerns(*, start: datetime.date, end: datetime.date) -> int:
     """How many safety concerns supporters raised in the period (a count, nothing more)."""
     return SafetyConcern.objects.filter(raised_at__date__range=(start, end)).count()
 
 
+@cached_figures
 def unmet_demand(
     *,
     start: datetime.date,

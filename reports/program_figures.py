@@ -18,6 +18,7 @@ from organization.models import Department
 from outreach.models import OPEN_STATES, OutreachOffer
 from program.selectors import program_settings
 from reports.counts import offer_counts, total
+from reports.figures_cache import cached_figures
 from selection.selectors import supporter_coverage
 from surveys.models import Wave, WaveStatus
 from team.models import HoursEntry
@@ -63,6 +64,7 @@ class SupportersSummary:
     open_cases_median: Decimal | None
 
 
+@cached_figures
 def supporters_summary(*, today: datetime.date) -> SupportersSummary:
     """Supporters by training status, coverage against the target, and open caseload.
 
@@ -114,6 +116,7 @@ class DirectorTime:
         return int((self.hours / self.committed_hours * 100).quantize(Decimal(1)))
 
 
+@cached_figures
 def director_time(*, start: datetime.date, end: datetime.date) -> DirectorTime:
     """The director's logged hours against their commitment, per month and in all.
 
@@ -206,6 +209,7 @@ def latest_stress_wave() -> Wave | None:
     )
 
 
+@cached_figures
 def hotspots(*, today: datetime.date, k: int | None = None) -> list[Hotspot]:
     """Departments where survey stress runs above the whole and uptake below it.
 

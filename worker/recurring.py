@@ -40,6 +40,9 @@ RECURRING_TASKS = [
     RecurringTask(
         kind="publicity.purge_onboarding_contacts", every=datetime.timedelta(days=1)
     ),
+    # Sooner than reports.figures_cache lets a running period's figures go stale.
+    RecurringTask(kind="reports.figures_refresh", every=datetime.timedelta(minutes=4)),
+    RecurringTask(kind="brief.figures_refresh", every=datetime.timedelta(minutes=4)),
 ]
 
 

@@ -22,7 +22,7 @@ def test_every_recurring_task_has_a_handler():
         assert handler_for(recurring.kind)
 
 
-def test_the_maintenance_tasks_recur_daily():
+def test_the_maintenance_tasks_recur_on_their_schedule():
     assert {(r.kind, r.every) for r in RECURRING_TASKS} == {
         ("outbox.purge_sent", datetime.timedelta(days=1)),
         ("worker.purge_finished", datetime.timedelta(days=1)),
@@ -33,6 +33,8 @@ def test_the_maintenance_tasks_recur_daily():
         ("publicity.tally_requests", datetime.timedelta(days=1)),
         ("publicity.channel_reminders", datetime.timedelta(days=1)),
         ("publicity.purge_onboarding_contacts", datetime.timedelta(days=1)),
+        ("reports.figures_refresh", datetime.timedelta(minutes=4)),
+        ("brief.figures_refresh", datetime.timedelta(minutes=4)),
     }
 
 
