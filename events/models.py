@@ -124,7 +124,11 @@ class AdverseEvent(models.Model):
                 name="adverseevent_once_per_source_id",
             ),
         ]
-        indexes = [models.Index(fields=["unit", "occurred_on"])]
+        indexes = [
+            models.Index(fields=["unit", "occurred_on"]),
+            # The event list: newest first, a page at a time.
+            models.Index(fields=["-occurred_on", "-id"], name="adverseevent_newest"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.trigger_type} on {self.occurred_on}"
