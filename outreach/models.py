@@ -231,6 +231,16 @@ class OfferStep(models.Model):
 
     class Meta:
         ordering = ["at", "pk"]
+        indexes = [
+            # "Was this offer ever accepted?", asked of every offer by the dashboard.
+            models.Index(
+                fields=["offer"],
+                condition=models.Q(
+                    to_state__in=[OfferState.ACCEPTED, OfferState.IN_SUPPORT]
+                ),
+                name="offerstep_accepted",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.from_state or '—'} → {self.to_state}"
