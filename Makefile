@@ -1,5 +1,5 @@
 # The two commands: `make run` (the demo on http://127.0.0.1:8000) and `make test`.
-.PHONY: run test setup lint format lock check-deploy clean
+.PHONY: run test setup lint format lock check-deploy security clean
 
 run: setup
 	@scripts/run-demo
@@ -20,6 +20,10 @@ format: setup
 
 lock:
 	scripts/lock
+
+# Deployment checks, bandit and the dependency audit (docs/security.md).
+security: setup
+	@scripts/security-scan
 
 clean:
 	rm -rf .venv var .pytest_cache .ruff_cache
