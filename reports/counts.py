@@ -81,13 +81,9 @@ class Counts:
     not_going: int = 0
 
     def add(self, other: "Counts") -> "Counts":
-        for f in fields(self):
-            if f.name == "within":
-                self.within = [
-                    a + b for a, b in zip(self.within, other.within, strict=True)
-                ]
-            else:
-                setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
+        for name in _COUNTED:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.within = [a + b for a, b in zip(self.within, other.within, strict=True)]
         return self
 
     @property
@@ -111,6 +107,9 @@ class Counts:
     @property
     def p90_band(self) -> str | None:
         return self.band(0.9)
+
+
+_COUNTED = tuple(f.name for f in fields(Counts) if f.name != "within")
 
 
 def total(groups: Iterable[Counts]) -> Counts:

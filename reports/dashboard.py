@@ -20,7 +20,7 @@ from confidentiality import policy
 from confidentiality.suppression import current_k
 from reports import metrics
 from reports.counts import Counts, offer_counts, total
-from reports.figures_cache import refreshing
+from reports.figures_cache import cached_figures, refreshing
 from reports.periods import (
     CUSTOM,
     DEFAULT_PRESET,
@@ -128,6 +128,7 @@ def dashboards_refresh(*, today: datetime.date | None = None) -> None:
             )
 
 
+@cached_figures
 def dashboard_for(
     *, full: bool, choices: Choices, today: datetime.date | None = None
 ) -> Dashboard:
@@ -158,6 +159,11 @@ def dashboard_for(
     by_person_in = [
         offer_counts(start=q.start, end=q.end, by=tuple(DIMENSIONS)) for q in quarters
     ]
+    # Each quarter's offers per group, rolled up once per dimension.
+    in_quarters_by = [
+        [_roll_up(counts, position) for counts in by_person_in]
+        for position in range(len(DIMENSIONS))
+    ]
     groups = {
         dimension: [
             SegmentOption(dimension, segment_id, name)
@@ -166,8 +172,8 @@ def dashboard_for(
             )
             if offers >= (1 if full else k)
             and all(
-                _roll_up(counts, position).get(segment_id, Counts()).offers >= k
-                for counts in by_person_in
+                rolled.get(segment_id, Counts()).offers >= k
+                for rolled in in_quarters_by[position]
             )
         ]
         for position, dimension in enumerate(DIMENSIONS)

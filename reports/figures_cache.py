@@ -32,7 +32,8 @@ _refreshing = contextvars.ContextVar("reports_figures_refreshing", default=False
 
 @contextlib.contextmanager
 def refreshing():
-    """Inside, every kept figure is worked out afresh and kept anew (the worker's way)."""
+    """Inside, running periods' figures are worked out afresh and kept anew (the
+    worker's way); an ended period's are still taken from the cache while kept."""
     token = _refreshing.set(True)
     try:
         yield
@@ -59,12 +60,13 @@ def cached_figures(function):
     @functools.wraps(function)
     def kept(*positional, **arguments):
         key = _key(function, positional, arguments)
-        if not _refreshing.get():
+        seconds = _seconds_to_keep(arguments)
+        if not (_refreshing.get() and seconds == RUNNING_PERIOD_SECONDS):
             found = cache.get(key)
             if found is not None:
                 return found
         figures = function(*positional, **arguments)
-        cache.set(key, figures, _seconds_to_keep(arguments))
+        cache.set(key, figures, seconds)
         return figures
 
     kept.uncached = function

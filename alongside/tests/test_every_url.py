@@ -2,15 +2,17 @@
 
 The table below is the access policy as people meet it. A URL that is added
 without an entry here fails ``test_every_url_has_an_entry``: deciding who may
-open a new page is part of adding it.
+open a new page is part of adding it. Every page answered is also held to
+QUERY_BUDGET queries.
 """
 
 import datetime
 from dataclasses import dataclass, field
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import (
     NoReverseMatch,
     URLPattern,
@@ -23,6 +25,7 @@ from django.utils import timezone
 from alongside.testing.cast import make_staff_member
 from api.models import ApiKey
 from brief.models import EvidenceFinding
+from brief.selectors import briefs_refresh
 from conversations.models import (
     DebriefRequest,
     Encounter,
@@ -34,6 +37,7 @@ from guide.models import Question, Stage
 from organization.models import RosterImport
 from outreach.models import OnCallWindow, OutreachOffer
 from publicity.models import OnboardingContact, OutreachActivity
+from reports.dashboard import dashboards_refresh
 from resources.models import Resource
 from selection.models import NominationRound
 from selection.services import nomination_make
@@ -410,6 +414,9 @@ TABLE: dict[str, Entry] = {
     "account_reset_password_from_key_done": Entry(EVERYONE),
     "account_confirm_email": Entry(EVERYONE, kwargs="confirmation_key"),
     "account_confirm_login_code": Entry(statuses(302)),
+    # Reauthenticating with a code sent by e-mail (allauth 65.22): asking for one.
+    "account_request_reauthentication_code": Entry(SIGNED_IN),
+    "account_confirm_reauthentication_code": Entry(statuses(302)),
     "mfa_index": Entry(SIGNED_IN),
     "mfa_authenticate": Entry(statuses(302)),
     "mfa_reauthenticate": Entry(WITH_SECOND_FACTOR),
@@ -710,18 +717,40 @@ def request_path(key: str, entry: Entry, cast) -> str:
         raise
 
 
+# No page may cost more than this many queries, whoever opens it. Each page's
+# own tests check that its count does not grow with the data; the benchmark
+# (bench/production.py) reads the same count off a large system.
+QUERY_BUDGET = 30
+# Pages whose figures the worker keeps ready (reports.figures_cache): measured
+# as people meet them, after the worker's round.
+FIGURES_KEPT_READY = {
+    "program_dashboard",
+    "program_dashboard_export",
+    "brief",
+    "brief_pdf",
+}
+
+
 @pytest.mark.parametrize("key", sorted(TABLE))
 def test_every_role_gets_the_expected_answer(key, cast):
+    """And no page answered makes more than QUERY_BUDGET queries."""
     entry = TABLE[key]
     users = {"anon": None, **cast.by_role_name()}
-    answers = {}
+    if key in FIGURES_KEPT_READY:
+        dashboards_refresh()
+        briefs_refresh(today=timezone.localdate())
+    answers, costs = {}, {}
     for viewer in VIEWERS:
         with transaction.atomic():
             client = Client()
             if users[viewer] is not None:
                 client.force_login(users[viewer])
             path = request_path(key, entry, cast)
-            response = getattr(client, entry.method)(path, entry.data)
+            with CaptureQueriesContext(connection) as queries:
+                response = getattr(client, entry.method)(path, entry.data)
             answers[viewer] = response.status_code
+            if response.status_code == 200:
+                costs[viewer] = len(queries)
             transaction.set_rollback(True)
     assert answers == entry.expected, f"{key}: expected {entry.expected}, got {answers}"
+    assert max(costs.values(), default=0) <= QUERY_BUDGET, f"{key}: queries {costs}"

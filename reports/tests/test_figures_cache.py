@@ -68,6 +68,16 @@ def test_refreshing_works_figures_out_afresh_and_keeps_them(build):
         assert metrics.first_contact(**MARCH).offers == 5
 
 
+def test_refreshing_leaves_an_ended_periods_figures_as_kept(build):
+    with time_machine.travel(noon(TODAY), tick=False):
+        build.offers(2, day=datetime.date(2026, 1, 10))
+        assert metrics.uptake(**JANUARY).offered == 2
+        build.offers(1, day=datetime.date(2026, 1, 11))
+
+        with refreshing():
+            assert metrics.uptake(**JANUARY).offered == 2
+
+
 def test_once_the_worker_has_refreshed_the_dashboard_opens_in_a_few_queries(
     build, cast, client_for
 ):
