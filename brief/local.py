@@ -23,6 +23,7 @@ from confidentiality.suppression import (
 )
 from events.models import TriggerType
 from reports import metrics
+from reports.figures_cache import cached_figures
 from reports.publish import unsafe_in_some_quarter
 
 from .period import Period, quarters_of
@@ -59,6 +60,7 @@ class ProgramPicture:
     referrals_reached: Cell  # % of facilitated referrals that closed the loop
 
 
+@cached_figures
 def events_picture(period: Period, *, k: int) -> EventsPicture:
     """Adverse events that occurred in the period, per kind of trigger. One query."""
     in_period = Q(events__occurred_on__range=(period.start, period.end))

@@ -1,7 +1,7 @@
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import render
 
+from alongside.pagination import CappedPaginator
 from confidentiality import policy
 from confidentiality.models import AuditAction
 from confidentiality.selectors import audit_log_for, my_record
@@ -18,7 +18,7 @@ def audit_log(request):
     action = request.GET.get("action", "")
     if action not in AuditAction.values:
         action = ""
-    page = Paginator(audit_log_for(request.user, action=action), 50).get_page(
+    page = CappedPaginator(audit_log_for(request.user, action=action), 50).get_page(
         request.GET.get("page")
     )
     return render(

@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.contrib.auth import get_user_model
 from django.db.models import (
     Case,
     Count,
@@ -19,6 +20,7 @@ from django.utils import timezone
 
 from confidentiality import policy
 from outreach.models import OPEN_STATES, OfferState, OfferStep, OutreachOffer
+from reports.figures_cache import cached_figures
 
 RELATED = (
     "person__profession",
@@ -55,6 +57,14 @@ def outreach_queue(user, *, state: str = "") -> QuerySet[OutreachOffer]:
     )
 
 
+@cached_figures
+def _ended_counts(*, viewer_id: int) -> dict[str, int]:
+    """Offers in each ended state that this person may see (kept five minutes)."""
+    viewer = get_user_model().objects.get(pk=viewer_id)
+    offers = policy.offers_visible_to(viewer).exclude(state__in=OPEN_STATES)
+    return dict(offers.values_list("state").annotate(n=Count("pk")).order_by())
+
+
 def _clock_running():
     """1 while first contact is still awaited (the offer's clock matters), else 0."""
     return Case(
@@ -63,9 +73,20 @@ def _clock_running():
 
 
 def outreach_counts(user) -> dict:
-    """How many offers stand where, and how many clocks have run out (two queries)."""
+    """How many offers stand where, and how many clocks have run out.
+
+    Open offers are counted live (a few hundred, by index). Ended ones, the
+    hundreds of thousands a large program accumulates, are counted at most
+    every five minutes (``_ended_counts``).
+    """
     offers = policy.offers_visible_to(user)
-    by_state = dict(offers.values_list("state").annotate(n=Count("pk")).order_by())
+    by_state = dict(
+        offers.filter(state__in=OPEN_STATES)
+        .values_list("state")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    by_state.update(_ended_counts(viewer_id=user.pk))
     overdue = offers.filter(
         state=OfferState.ASSIGNED, first_contact_due_at__lt=timezone.now()
     ).count()

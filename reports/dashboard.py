@@ -92,6 +92,8 @@ class Dashboard:
     segment_dropped: bool
     sections: tuple[Section, ...]
     tables: dict[str, Table] = field(default_factory=dict)
+    # When the figures were worked out: the rendered sections are kept by it.
+    made_at: datetime.datetime | None = None
 
     @property
     def query(self) -> str:
@@ -224,6 +226,7 @@ def dashboard_for(
         segment_dropped=choices.segment_id is not None and segment is None,
         sections=sections,
         tables={table.key: table for section in sections for table in section.tables},
+        made_at=timezone.now(),
     )
 
 

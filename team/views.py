@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,16 +26,25 @@ from team.selectors import (
 from team.services import hours_log, hours_remove
 
 RECENT_ENTRIES = 20
+# A large program has thousands of supporters; the page lists them a page at a time.
+SUPPORTERS_A_PAGE = 50
 
 
 @login_required
 def team(request):
     policy.require(policy.may_view_team(request.user))
     may_appoint = bool(policy.grantable_roles(request.user).intersection(TEAM_ROLES))
+    team = team_for_page(request.user)
     return render(
         request,
         "team/team.html",
-        {"team": team_for_page(request.user), "may_appoint": may_appoint},
+        {
+            "team": team,
+            "supporters": Paginator(team.supporters, SUPPORTERS_A_PAGE).get_page(
+                request.GET.get("page")
+            ),
+            "may_appoint": may_appoint,
+        },
     )
 
 

@@ -367,3 +367,21 @@ def test_the_policy_gives_an_entry_only_to_its_owner(cast):
     for someone_else in (cast.administrator, cast.supporter, cast.it):
         with pytest.raises(Http404):
             policy.access_own_hours_entry(someone_else, entry.pk)
+
+
+def test_a_large_team_lists_its_supporters_fifty_a_page(cast, client_for):
+    for number in range(55):
+        make_user(
+            cast.org, roles=(Role.PEER_SUPPORTER,), last_name=f"Zupporter{number:02d}"
+        )
+    client = client_for(cast.director)
+
+    first = client.get(reverse("team")).content.decode()
+    second = client.get(reverse("team"), {"page": 2}).content.decode()
+
+    assert "Page 1 of 2" in first
+    listed = [f"Zupporter{number:02d}" for number in range(55)]
+    on_first = [name for name in listed if name in first]
+    on_second = [name for name in listed if name in second]
+    assert len(on_first) + len(on_second) == 55
+    assert not set(on_first) & set(on_second)
