@@ -13,10 +13,10 @@ called ``alongside_large`` made by ``generate_large_system`` (100 000 staff,
    taking its mail, as in production;
 2. locust plays ``--users`` people at once (directors, supporters, leaders,
    the IT administrator and the incident system posting events) for
-   ``--seconds``, each pausing 0.5–1.5 s between pages, plus two users
-   requesting the bare view. Every page's p50 and p95 and its throughput are
-   printed next to the bare view's, with the ratio, and the most queries it
-   made;
+   ``--seconds`` after a 30 s warm-up, each pausing 2–6 s between pages
+   (``--think``), plus two users requesting the bare view. Every page's p50
+   and p95 and its throughput are printed next to the bare view's, with the
+   ratio, and the most queries it made;
 3. the dashboard and the survey results are timed against bare SQL
    aggregates over the same rows;
 4. event ingest over HTTP, the worker reaching in, and matching are timed.
@@ -64,6 +64,11 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=120)
     parser.add_argument("--web-workers", type=int, default=4)
     parser.add_argument("--events", type=int, default=1000)
+    parser.add_argument(
+        "--think",
+        default="2,6",
+        help="the least and most seconds a person pauses between pages",
+    )
     arguments = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="alongside-production-bench-"))
     database_url = large_database(arguments)
@@ -276,6 +281,7 @@ def locust(url, environment, context: Path, work: Path, arguments) -> dict:
                 **environment,
                 "BENCH_CONTEXT": str(context),
                 "BENCH_QUERIES": str(queries),
+                "BENCH_THINK": arguments.think,
             },
             capture=name == "warm-up",
         )
@@ -292,7 +298,8 @@ def print_tables(arguments, load, analytics, throughput) -> None:
     bare = rows.pop("bare Django view")
     bare_p50, bare_p95 = float(bare["50%"]), float(bare["95%"])
     print(
-        f"\n{arguments.users} people at once for {arguments.seconds} s "
+        f"\n{arguments.users} people at once for {arguments.seconds} s, pausing "
+        f"{arguments.think.replace(',', '–')} s between pages "
         f"(+2 on the bare view), {arguments.web_workers} gunicorn workers, "
         f"{os.cpu_count()} CPUs shared with the load generator and the worker\n"
     )

@@ -59,7 +59,7 @@ def outreach_queue(user, *, state: str = "") -> QuerySet[OutreachOffer]:
 
 @cached_figures
 def _ended_counts(*, viewer_id: int) -> dict[str, int]:
-    """Offers in each ended state that this person may see (kept five minutes)."""
+    """Offers in each ended state that this person may see (kept ten minutes)."""
     viewer = get_user_model().objects.get(pk=viewer_id)
     offers = policy.offers_visible_to(viewer).exclude(state__in=OPEN_STATES)
     return dict(offers.values_list("state").annotate(n=Count("pk")).order_by())
@@ -77,7 +77,7 @@ def outreach_counts(user) -> dict:
 
     Open offers are counted live (a few hundred, by index). Ended ones, the
     hundreds of thousands a large program accumulates, are counted at most
-    every five minutes (``_ended_counts``).
+    every ten minutes (``_ended_counts``).
     """
     offers = policy.offers_visible_to(user)
     by_state = dict(

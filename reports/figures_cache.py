@@ -6,7 +6,7 @@ second or more of database work, and leadership's page over several quarters
 works it out for each quarter too. The figures of a period change slowly, and
 those of a period that has ended hardly at all (an event recorded late can
 still add to one), so each is kept in the cache (Redis, shared by the web
-processes, in production): five minutes while the period runs, an hour once
+processes, in production): ten minutes while the period runs, an hour once
 it has ended. The page says how fresh its figures are; the worker works out
 the pages people open first every few minutes (``reports.figures_refresh``),
 so nobody waits for them.
@@ -24,7 +24,9 @@ import hashlib
 from django.core.cache import cache
 from django.utils import timezone
 
-RUNNING_PERIOD_SECONDS = 5 * 60
+# Longer than the worker's refresh interval (4 minutes) plus a refresh's own
+# time on a large system, so the pages it keeps ready never run out.
+RUNNING_PERIOD_SECONDS = 10 * 60
 ENDED_PERIOD_SECONDS = 60 * 60
 PREFIX = "reports.figures:v1"
 _refreshing = contextvars.ContextVar("reports_figures_refreshing", default=False)

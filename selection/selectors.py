@@ -233,7 +233,7 @@ def _eligible_grouped() -> dict[tuple, int]:
 
     A grouped count over the whole roster (a tenth of a second at 100 000
     staff) that only a roster import or a new scope changes, so it is kept
-    for five minutes (reports.figures_cache), like the supporters' below.
+    for ten minutes (reports.figures_cache), like the supporters' below.
     """
     return _grouped(eligible_staff_members(), *COVERAGE_KEYS)
 

@@ -2,9 +2,9 @@
 
 Run by bench/production.py, which starts the server and writes the context
 file (``BENCH_CONTEXT``: session keys and the ids of real rows). Each user is
-one role going through its usual pages with a short pause between them,
-shorter than a person's; the bare view is requested by users of its own so
-that its figures are taken under the same load.
+one role going through its usual pages with a pause between them (``--think``:
+2 to 6 seconds by default, shorter than it takes to read a page); the bare view
+is requested by users of its own so its figures are taken under the same load.
 
 Requests are named by route (``/outreach/<id>/``), so the table has one line
 per page; the largest ``X-Queries`` header seen for each is kept too.
@@ -19,6 +19,8 @@ from locust import HttpUser, between, events, task
 
 CONTEXT = json.loads(Path(os.environ["BENCH_CONTEXT"]).read_text())
 QUERIES: dict[str, int] = {}
+# Seconds a person pauses between pages, least and most (bench/production.py --think).
+PAUSE = between(*(float(s) for s in os.environ.get("BENCH_THINK", "2,6").split(",")))
 
 
 @events.request.add_listener
@@ -34,7 +36,7 @@ def write_queries(**_) -> None:
 
 class Person(HttpUser):
     abstract = True
-    wait_time = between(0.5, 1.5)
+    wait_time = PAUSE
     role = ""
 
     def on_start(self) -> None:
@@ -189,7 +191,7 @@ class IncidentSystem(HttpUser):
     """The incident-reporting system posting events as they are reported."""
 
     weight = 1
-    wait_time = between(0.5, 1.5)
+    wait_time = PAUSE
 
     def on_start(self) -> None:
         self.client.headers["Authorization"] = f"Bearer {CONTEXT['api_key']}"
@@ -221,7 +223,7 @@ class Bare(HttpUser):
     """The bare view: what any request through this server costs at this load."""
 
     weight = 2
-    wait_time = between(0.5, 1.5)
+    wait_time = PAUSE
 
     @task
     def bare(self):

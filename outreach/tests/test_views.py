@@ -130,7 +130,7 @@ def test_the_queue_takes_a_fixed_number_of_queries(
     for _ in range(20):
         record_event(make_user(cast.org).staff_member)
     client = client_for(cast.director)
-    # The first request also counts ended offers, kept five minutes after.
+    # The first request also counts ended offers, kept ten minutes after.
     with django_assert_max_num_queries(16):
         response = client.get(reverse("outreach_queue"))
     assert response.content.decode().count("/outreach/") >= 20

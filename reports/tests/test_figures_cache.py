@@ -24,13 +24,13 @@ def noon(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
 
 
-def test_a_running_periods_figures_are_kept_five_minutes(build):
+def test_a_running_periods_figures_are_kept_ten_minutes(build):
     with time_machine.travel(noon(TODAY), tick=False) as clock:
         build.offers(2, day=TODAY.replace(day=2))
         assert metrics.first_contact(**MARCH).offers == 2
         build.offers(3, day=TODAY.replace(day=3))
 
-        clock.shift(datetime.timedelta(minutes=4))
+        clock.shift(datetime.timedelta(minutes=9))
         assert metrics.first_contact(**MARCH).offers == 2
         clock.shift(datetime.timedelta(minutes=2))
         assert metrics.first_contact(**MARCH).offers == 5
