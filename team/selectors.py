@@ -9,10 +9,11 @@ is 32 hours. Hours are summed by the database.
 
 import calendar
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -339,11 +340,39 @@ class TeamMember:
         return self.assignment.staff_member
 
 
+class SupporterList:
+    """The peer supporters' appointments, made into TeamMembers a page at a time.
+
+    A large program has thousands of supporters: the page lists fifty, so only
+    those fifty rows are read (``Paginator`` counts and slices this).
+    """
+
+    def __init__(self, assignments: QuerySet, member: Callable) -> None:
+        self._assignments = assignments
+        self._member = member
+
+    def count(self) -> int:
+        return self._assignments.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self._member(a) for a in self._assignments[index]]
+        return self._member(self._assignments[index])
+
+    def __iter__(self):
+        return (self._member(a) for a in self._assignments.iterator())
+
+
 @dataclass(frozen=True)
 class Team:
     directors: list[TeamMember]
     administrators: list[TeamMember]
-    supporters: list[TeamMember]
+    supporters: SupporterList
+    supporters_now: int
+    supporters_coming: int
     director_time_cap_percent: int
 
     def _count(self, members, *, upcoming: bool) -> int:
@@ -354,14 +383,6 @@ class Team:
                 if (m.is_upcoming or m.is_awaiting_acknowledgement) == upcoming
             }
         )
-
-    @property
-    def supporters_now(self) -> int:
-        return self._count(self.supporters, upcoming=False)
-
-    @property
-    def supporters_coming(self) -> int:
-        return self._count(self.supporters, upcoming=True)
 
     @property
     def administrators_now(self) -> int:
@@ -388,25 +409,38 @@ def team_for_page(user) -> Team:
             "staff_member__last_name", "staff_member__first_name", "starts_on", "pk"
         )
     )
-    groups: dict[str, list[TeamMember]] = {role.value: [] for role in TEAM_ROLES}
-    for assignment in assignments:
+
+    def member(assignment: RoleAssignment) -> TeamMember:
         share = assignment.committed_percent
-        groups[assignment.role].append(
-            TeamMember(
-                assignment=assignment,
-                is_upcoming=assignment.starts_on > today,
-                is_awaiting_acknowledgement=assignment.is_awaiting_acknowledgement,
-                hours_a_week=hours_a_week(
-                    percent=share,
-                    full_time_hours_per_week=settings.full_time_hours_per_week,
-                )
-                if share
-                else None,
+        return TeamMember(
+            assignment=assignment,
+            is_upcoming=assignment.starts_on > today,
+            is_awaiting_acknowledgement=assignment.is_awaiting_acknowledgement,
+            hours_a_week=hours_a_week(
+                percent=share,
+                full_time_hours_per_week=settings.full_time_hours_per_week,
             )
+            if share
+            else None,
         )
+
+    staff = assignments.exclude(role=Role.PEER_SUPPORTER)
+    groups: dict[str, list[TeamMember]] = {role.value: [] for role in TEAM_ROLES}
+    for assignment in staff:
+        groups[assignment.role].append(member(assignment))
+    supporters = assignments.filter(role=Role.PEER_SUPPORTER)
+    coming = Q(starts_on__gt=today) | Q(
+        needs_acknowledgement=True, acknowledged_at__isnull=True
+    )
+    counts = supporters.order_by().aggregate(
+        now=Count("staff_member", distinct=True, filter=~coming),
+        coming=Count("staff_member", distinct=True, filter=coming),
+    )
     return Team(
         directors=groups[Role.PROGRAM_DIRECTOR],
         administrators=groups[Role.PROGRAM_ADMINISTRATOR],
-        supporters=groups[Role.PEER_SUPPORTER],
+        supporters=SupporterList(supporters, member),
+        supporters_now=counts["now"],
+        supporters_coming=counts["coming"],
         director_time_cap_percent=settings.director_time_cap_percent,
     )

@@ -402,4 +402,4 @@ def test_a_director_awaiting_acknowledgement_shows_but_does_not_lead_yet(cast):
 
 def test_only_program_staff_see_the_team(cast):
     team = team_for_page(cast.supporter)
-    assert (team.directors, team.administrators, team.supporters) == ([], [], [])
+    assert (team.directors, team.administrators, list(team.supporters)) == ([], [], [])
