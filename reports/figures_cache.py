@@ -71,5 +71,4 @@ def cached_figures(function):
         cache.set(key, figures, seconds)
         return figures
 
-    kept.uncached = function
     return kept
