@@ -1,27 +1,23 @@
 """What the load test needs from the large system: sessions, and ids of real rows.
 
 Run under the server's own settings (same SECRET_KEY, same database), it
-prints JSON: a signed-in session for each role (made the way a completed
-sign-in with a second factor leaves one) and samples of the rows the pages
+prints JSON: a signed-in session for each role (``signed_in_session_key``: as a
+completed sign-in with a second factor leaves one) and samples of the rows the pages
 open, so the locust users request pages that exist.
 """
 
 import json
 import random
 import sys
-import time
 
 import django
 
 django.setup()
 
-from django.conf import settings  # noqa: E402 - after setup
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
-from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
-from django.utils import timezone  # noqa: E402
+from django.utils import timezone  # noqa: E402 - after setup
 
-from accounts.middleware import MFA_ENROLLED, SIGNED_IN_AT  # noqa: E402
 from accounts.models import User  # noqa: E402
+from demo.large_system import signed_in_session_key  # noqa: E402
 from events.models import AdverseEvent, TriggerType  # noqa: E402
 from organization.models import StaffMember  # noqa: E402
 from outreach.models import OPEN_STATES, OutreachOffer  # noqa: E402
@@ -29,17 +25,6 @@ from surveys.models import Survey  # noqa: E402
 
 SAMPLE = 300
 SUPPORTER_SESSIONS = 40
-
-
-def session_for(user: User) -> str:
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session[MFA_ENROLLED] = True
-    session[SIGNED_IN_AT] = int(time.time())
-    session.create()
-    return session.session_key
 
 
 def sample_ids(queryset, rng: random.Random) -> list[int]:
@@ -62,7 +47,7 @@ def supporter_sessions() -> list[dict]:
         first_offer.setdefault(supporter_id, offer_id)
     users = User.objects.filter(staff_member_id__in=first_offer).order_by("pk")
     return [
-        {"key": session_for(user), "offer": first_offer[user.staff_member_id]}
+        {"key": signed_in_session_key(user), "offer": first_offer[user.staff_member_id]}
         for user in users[:SUPPORTER_SESSIONS]
     ]
 
@@ -71,7 +56,7 @@ def main() -> None:
     rng = random.Random(20261126)
     email = "{}@large.test".format
     sessions = {
-        role: {"key": session_for(User.objects.get(email=email(role)))}
+        role: {"key": signed_in_session_key(User.objects.get(email=email(role)))}
         for role in ("director", "leader", "it")
     }
     sessions["supporters"] = supporter_sessions()
